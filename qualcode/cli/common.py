@@ -1,0 +1,68 @@
+"""Shared CLI plumbing: the project context, rich console, error handling, JSON output."""
+from __future__ import annotations
+
+import json
+import sys
+from functools import wraps
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from ..errors import QualcodeError
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+class CliState:
+    """What the root group's options set: where the project is, which database."""
+
+    def __init__(self, project_dir: Path, db_url: str | None, model: str | None) -> None:
+        self.project_dir = project_dir
+        self.db_url = db_url
+        self.model = model
+        self._project = None
+
+    def project(self):
+        """Open the project once per command (the vault unlocks lazily, when a command needs it)."""
+        from ..project import Project
+
+        if self._project is None:
+            self._project = Project.open(self.project_dir, database_url=self.db_url)
+        return self._project
+
+
+pass_state = click.make_pass_decorator(CliState)
+
+
+def handle_errors(func: Callable) -> Callable:
+    """Turn QualcodeError into a one-line message and exit code 1 (no traceback, no content)."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except QualcodeError as exc:
+            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+def print_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def progress() -> Progress:
+    """A rich progress bar for long work (writes to stderr so --json stays clean)."""
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=False,
+    )
