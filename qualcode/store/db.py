@@ -75,14 +75,21 @@ class Store:
         return store
 
     def upgrade(self, revision: str = "head") -> None:
-        """Bring the schema to ``revision`` with Alembic (creates it from empty)."""
+        """Bring the schema up to ``revision`` with Alembic (creates it from empty)."""
+        self._migrate("upgrade", revision)
+
+    def downgrade(self, revision: str) -> None:
+        """Take the schema down to ``revision`` (``"base"`` drops every table)."""
+        self._migrate("downgrade", revision)
+
+    def _migrate(self, direction: str, revision: str) -> None:
         from alembic import command
 
         cfg = alembic_config(self.url)
         try:
             with self.engine.begin() as conn:
                 cfg.attributes["connection"] = conn
-                command.upgrade(cfg, revision)
+                getattr(command, direction)(cfg, revision)
         except Exception as exc:
             raise StoreError(
                 f"could not migrate the analysis store at {_redact(self.url)}: {exc.__class__.__name__}: {exc}"
