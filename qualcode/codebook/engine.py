@@ -1,0 +1,233 @@
+"""The rule engine: codes a text (or an already-tokenised spaCy ``Doc``) with a codebook's rules.
+
+Per code, the score is the sum over its rules of ``weight × min(hits, max_hits)``, counting only
+hits whose context windows are satisfied. A code is assigned when its score reaches the code's
+``threshold`` and no negative (veto) rule for it fired. Every result carries its evidence: the
+rule ids and the matched words.
+
+Speed: the compound-stem lookup is cached per distinct lowercased word (and lemma), so coding
+costs one dict lookup per token plus the spaCy matchers, which run in Cython.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc
+
+from ..errors import CodebookError
+from .rules import ENDINGS, get_rule_type
+from .schema import Codebook, Context, Rule, load_codebook
+
+Target = tuple[str, int]  # ("rule", rule index) or ("ctx", context index)
+
+
+class StemIndex:
+    """Compound-aware stem lookup: which targets does a lowercased word match?"""
+
+    def __init__(self) -> None:
+        self._entries: list[tuple[str, str, int]] = []  # stem, mode, target id
+        self.targets: list[Target] = []
+        self._target_ids: dict[Target, int] = {}
+        self._cache: dict[str, tuple[int, ...]] = {}
+
+    def add(self, stem: str, mode: str, target: Target) -> None:
+        tid = self._target_ids.setdefault(target, len(self.targets))
+        if tid == len(self.targets):
+            self.targets.append(target)
+        self._entries.append((stem, mode, tid))
+        self._cache.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def lookup(self, word: str) -> tuple[int, ...]:
+        """Target ids matched by ``word`` (lowercased), cached."""
+        hit = self._cache.get(word)
+        if hit is None:
+            hit = self._cache[word] = self._match(word)
+        return hit
+
+    def _match(self, word: str) -> tuple[int, ...]:
+        found: list[int] = []
+        for stem, mode, tid in self._entries:
+            i = word.find(stem)
+            while i >= 0:
+                rest = word[i + len(stem):]
+                if mode == "part" or (mode == "prefix" and i == 0) or (
+                    mode == "word" and i == 0 and rest in ENDINGS) or (mode == "head" and rest in ENDINGS):
+                    found.append(tid)
+                    break
+                i = word.find(stem, i + 1)
+        return tuple(dict.fromkeys(found))
+
+
+@dataclass
+class RuleHit:
+    """One rule firing on a token span."""
+
+    rule: str
+    start: int  # token index
+    end: int
+    words: str
+
+
+@dataclass
+class CodingResult:
+    """What the engine decided for one text."""
+
+    codes: list[str]
+    scores: dict[str, float]
+    evidence: dict[str, dict[str, list[str]]]  # code -> rule id -> matched words
+    vetoed: dict[str, list[str]] = field(default_factory=dict)  # code -> negative rule ids that fired
+
+    def words(self, code: str) -> list[str]:
+        """Matched words supporting ``code`` (deduplicated, in order)."""
+        out: list[str] = []
+        for ws in self.evidence.get(code, {}).values():
+            out.extend(ws)
+        return list(dict.fromkeys(out))
+
+    def evidence_record(self, code: str) -> dict[str, Any]:
+        """JSON-ready evidence stored with a coding: rule ids, matched words, score."""
+        return {"score": round(self.scores.get(code, 0.0), 4), "rules": self.evidence.get(code, {})}
+
+
+@dataclass
+class _Compiled:
+    rule: Rule
+    code: str
+    require: int | None
+    forbid: int | None
+
+
+class RuleEngine:
+    """Compile a codebook's rules once; then :meth:`code` texts or :meth:`code_doc` Docs.
+
+    ``nlp`` defaults to ``spacy.blank("nb")`` (tokeniser only, fast); a trained pipeline with a
+    lemmatiser lets terms match lemmas too.
+    """
+
+    def __init__(self, codebook: Codebook | str, *, nlp: Language | None = None) -> None:
+        self.codebook = load_codebook(codebook) if not isinstance(codebook, Codebook) else codebook
+        self.nlp = nlp or spacy.blank(self.codebook.language or "nb")
+        self.stems = StemIndex()
+        self.phrase_matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self.matcher = Matcher(self.nlp.vocab)
+        self.regexes: list[tuple[int, Any]] = []
+        self.uses_phrase = False
+        self.uses_matcher = False
+        self.compiled: list[_Compiled] = []
+        self.contexts: list[Context] = []
+        self.thresholds = {c.id: c.threshold for c in self.codebook.codes}
+        self.order = {c.id: i for i, c in enumerate(self.codebook.codes)}
+        for code_id, rule, _loc in self.codebook.all_rules():
+            idx = len(self.compiled)
+            self.compiled.append(_Compiled(rule, code_id, self._context(rule.require), self._context(rule.forbid)))
+            try:
+                get_rule_type(rule.type).compile(rule, idx, self)
+            except KeyError as exc:
+                raise CodebookError(f"rule {rule.id}: {exc.args[0]}") from exc
+            except Exception as exc:  # pattern accepted by validation but refused by spaCy
+                raise CodebookError(f"rule {rule.id}: cannot compile ({exc.__class__.__name__})") from exc
+        self._rule_key = {self.nlp.vocab.strings.add(f"r{i}"): i for i in range(len(self.compiled))}
+
+    def _context(self, ctx: Context | None) -> int | None:
+        if ctx is None:
+            return None
+        idx = len(self.contexts)
+        self.contexts.append(ctx)
+        for t in ctx.terms:
+            self.stems.add(t.strip().lower(), ctx.mode, ("ctx", idx))
+        return idx
+
+    # -- matching -------------------------------------------------------------------------------
+    def rule_hits(self, doc: Doc) -> list[tuple[int, RuleHit]]:
+        """Every (rule index, hit) in ``doc`` after context windows, before scoring."""
+        strings = doc.vocab.strings
+        lookup = self.stems.lookup
+        targets = self.stems.targets
+        raw: list[tuple[int, int, int]] = []  # rule idx, start, end
+        ctx_pos: dict[int, list[int]] = defaultdict(list)
+        if len(self.stems):
+            use_lemma = doc.has_annotation("LEMMA")
+            lowers = doc.to_array("LOWER").tolist() if len(doc) else []
+            lemmas = doc.to_array("LEMMA").tolist() if use_lemma and len(doc) else None
+            for i, h in enumerate(lowers):
+                tids = lookup(strings[h])
+                if lemmas is not None and lemmas[i] != h and lemmas[i]:
+                    tids = tids + lookup(strings[lemmas[i]].lower())
+                for tid in tids:
+                    kind, idx = targets[tid]
+                    if kind == "rule":
+                        raw.append((idx, i, i + 1))
+                    else:
+                        ctx_pos[idx].append(i)
+        if self.uses_phrase:
+            for key, s, e in self.phrase_matcher(doc):
+                raw.append((self._rule_key[key], s, e))
+        if self.uses_matcher:
+            for key, s, e in self.matcher(doc):
+                raw.append((self._rule_key[key], s, e))
+        if self.regexes:
+            low = doc.text.lower()
+            for idx, rx in self.regexes:
+                for m in rx.finditer(low):
+                    span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+                    if span is not None:
+                        raw.append((idx, span.start, span.end))
+        out: list[tuple[int, RuleHit]] = []
+        for idx, s, e in raw:
+            comp = self.compiled[idx]
+            if comp.require is not None and not _near(ctx_pos.get(comp.require), s, e, self.contexts[comp.require].window):
+                continue
+            if comp.forbid is not None and _near(ctx_pos.get(comp.forbid), s, e, self.contexts[comp.forbid].window):
+                continue
+            out.append((idx, RuleHit(comp.rule.id, s, e, doc[s:e].text)))
+        return out
+
+    def code_doc(self, doc: Doc) -> CodingResult:
+        """Code one already-tokenised Doc."""
+        counts: dict[int, int] = defaultdict(int)
+        evidence: dict[str, dict[str, list[str]]] = defaultdict(dict)
+        vetoed: dict[str, list[str]] = defaultdict(list)
+        for idx, hit in self.rule_hits(doc):
+            comp = self.compiled[idx]
+            if comp.rule.negative:
+                if hit.rule not in vetoed[comp.code]:
+                    vetoed[comp.code].append(hit.rule)
+                continue
+            counts[idx] += 1
+            words = evidence[comp.code].setdefault(hit.rule, [])
+            w = hit.words.lower()
+            if w not in words:
+                words.append(w)
+        scores: dict[str, float] = defaultdict(float)
+        for idx, n in counts.items():
+            comp = self.compiled[idx]
+            scores[comp.code] += comp.rule.weight * min(n, comp.rule.max_hits)
+        codes = sorted(
+            (c for c, sc in scores.items() if sc >= self.thresholds.get(c, 1.0) - 1e-9 and c not in vetoed),
+            key=self.order.__getitem__,
+        )
+        return CodingResult(codes, dict(scores), {c: evidence[c] for c in codes}, dict(vetoed))
+
+    def code(self, text: str) -> CodingResult:
+        """Code one text (tokenised with the engine's pipeline tokenizer)."""
+        return self.code_doc(self.nlp.make_doc(text))
+
+    def code_many(self, texts: Iterable[str], *, batch_size: int = 256) -> Iterator[CodingResult]:
+        """Code many texts (tokenizer only, streamed)."""
+        for doc in self.nlp.tokenizer.pipe(texts, batch_size=batch_size):
+            yield self.code_doc(doc)
+
+
+def _near(positions: list[int] | None, start: int, end: int, window: int) -> bool:
+    if not positions:
+        return False
+    lo, hi = start - window, end - 1 + window
+    return any(lo <= p <= hi for p in positions)
