@@ -1,0 +1,76 @@
+"""Evaluation on NorNE's UD test split: exact-span P/R/F per label and micro; speed and size."""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Iterable
+
+from spacy.training import Example
+
+from ..errors import ModelError
+from .conll import Sentence, read_conllu
+from .corpus import find_norne, sentences_to_docs
+
+
+def _round(x: float) -> float:
+    return round(100 * float(x), 2)
+
+
+def score_sentences(nlp, sentences: Iterable[Sentence], *, lower: bool = False,
+                    batch_size: int = 256) -> dict:
+    """Exact-span NER scores (percent) of ``nlp`` on gold sentences, re-tokenised from their text."""
+    sentences = list(sentences)
+    if not sentences:
+        raise ModelError("no sentences to evaluate")
+    if "ner" not in nlp.pipe_names:
+        raise ModelError("the pipeline has no 'ner' component")
+    refs = sentences_to_docs(nlp.vocab, sentences, lower=lower)
+    examples = [Example(nlp.make_doc(ref.text), ref) for ref in refs]
+    scores = nlp.evaluate(examples, batch_size=batch_size)
+    per_type = {
+        label: {"p": _round(v["p"]), "r": _round(v["r"]), "f": _round(v["f"])}
+        for label, v in sorted((scores.get("ents_per_type") or {}).items())
+    }
+    support: dict[str, int] = {}
+    for ref in refs:
+        for ent in ref.ents:
+            support[ent.label_] = support.get(ent.label_, 0) + 1
+    for label, v in per_type.items():
+        v["n"] = support.get(label, 0)
+    return {
+        "micro": {"p": _round(scores["ents_p"]), "r": _round(scores["ents_r"]), "f": _round(scores["ents_f"])},
+        "per_label": per_type,
+        "sentences": len(refs),
+        "entities": sum(support.values()),
+    }
+
+
+def evaluate_norne(nlp, norne_dir: Path | str, *, split: str = "test", lang: str = "nob") -> dict:
+    """Scores on the cased and the lower-cased UD split (``test`` or ``dev``)."""
+    files = find_norne(norne_dir, lang)
+    path = {"test": files.test, "dev": files.dev}.get(split)
+    if path is None:
+        raise ModelError(f"unknown split '{split}' (use test or dev)")
+    sentences = read_conllu(path)
+    cased = score_sentences(nlp, sentences)
+    lower = score_sentences(nlp, sentences, lower=True)
+    return {"split": f"{lang}/{Path(path).name}", "cased": cased, "lower": lower}
+
+
+def dir_size_bytes(path: Path | str) -> int:
+    """Total size of the files under a folder."""
+    return sum(f.stat().st_size for f in Path(path).rglob("*") if f.is_file())
+
+
+def words_per_second(nlp, texts: list[str], *, batch_size: int = 256, repeats: int = 3) -> dict:
+    """Throughput of ``nlp.pipe`` in one process (best of ``repeats`` runs, after a warm-up)."""
+    list(nlp.pipe(texts[:200], batch_size=batch_size))
+    best = float("inf")
+    n_words = 0
+    for _ in range(repeats):
+        start = time.perf_counter()
+        n_words = sum(len(doc) for doc in nlp.pipe(texts, batch_size=batch_size))
+        best = min(best, time.perf_counter() - start)
+    return {"words": n_words, "seconds": round(best, 3), "words_per_second": round(n_words / best),
+            "batch_size": batch_size, "threads": os.environ.get("OMP_NUM_THREADS", "default")}
