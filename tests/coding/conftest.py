@@ -79,3 +79,9 @@ def corpus(project) -> Corpus:
     with project.store.session() as s:
         c = build_corpus(s)
     return c
+
+
+@pytest.fixture(name="make_source")
+def make_source_fixture():
+    """The :func:`make_source` factory (test modules are not a package, so no imports)."""
+    return make_source

@@ -1,0 +1,349 @@
+"""Inter-coder agreement: percent agreement, Cohen's κ and Krippendorff's α (nominal).
+
+Each code is a presence/absence variable. Two levels:
+
+* ``segment`` — one unit per segment: does the coder apply the code anywhere in the segment?
+* ``character`` — one unit per character of the segments (span coding): is the character inside
+  a span of the code? Characters are handled as runs (maximal intervals in which no coder's
+  value changes), weighted by their length, so a 50,000-character source costs no more than
+  its number of span boundaries.
+
+Which segments a coder "coded" (the coder's universe): every segment of every source in which
+the coder has at least one active coding (of any code). Absence of a code in a segment of the
+universe is a deliberate 0; segments outside it are missing data. An explicit ``segments``
+set replaces this rule (every coder is then taken to have coded exactly those segments);
+``sources`` restricts it to some sources.
+
+Percent agreement and Cohen's κ use the units coded by all coders (κ only for two coders);
+Krippendorff's α uses every unit coded by at least two coders (missing data allowed).
+The overall row pools all (unit, code) pairs. Segment-level α is computed by the
+``krippendorff`` package, κ by scikit-learn; character-level α uses :func:`weighted_nominal_alpha`
+(the same formula with unit weights; tests check it against the package).
+"""
+from __future__ import annotations
+
+import warnings
+from dataclasses import asdict, dataclass, field
+from typing import Any, Iterable, Sequence
+
+import krippendorff
+import numpy as np
+from sklearn.metrics import cohen_kappa_score
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from ..errors import CodingError
+from ..store import Code, Coder, Coding, Segment, Source
+from .resolve import resolve_code, resolve_coder
+
+LEVELS = ("segment", "character")
+ONE_CATEGORY = "undefined (only one category)"
+NO_UNITS = "undefined (no unit coded by two coders)"
+TWO_CODERS = "Cohen's κ needs exactly two coders"
+
+
+# -- measures ----------------------------------------------------------------------------
+
+def percent_agreement(data: np.ndarray, weights: np.ndarray | None = None) -> tuple[float | None, float]:
+    """Share of units (columns of ``data``, coders × units, NaN = missing) coded by every coder
+    on which all coders agree; returns (agreement or None, number/weight of such units)."""
+    complete = ~np.isnan(data).any(axis=0)
+    w = np.ones(data.shape[1]) if weights is None else weights
+    total = float(w[complete].sum())
+    if total == 0:
+        return None, 0.0
+    same = (data[:, complete] == data[0, complete]).all(axis=0)
+    return float(w[complete][same].sum() / total), total
+
+
+def cohen_kappa(a: np.ndarray, b: np.ndarray, weights: np.ndarray | None = None) -> tuple[float | None, str | None]:
+    """Cohen's κ (scikit-learn) of two coders' labels; (None, reason) when undefined."""
+    if len(a) == 0:
+        return None, NO_UNITS
+    if len(np.unique(np.concatenate([a, b]))) < 2:
+        return None, ONE_CATEGORY
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        k = cohen_kappa_score(a, b, sample_weight=weights)
+    if np.isnan(k):
+        return None, ONE_CATEGORY
+    return float(k), None
+
+
+def krippendorff_alpha(data: np.ndarray) -> tuple[float | None, str | None]:
+    """Krippendorff's α, nominal (``krippendorff`` package), coders × units with NaN = missing."""
+    pairable = (~np.isnan(data)).sum(axis=0) >= 2
+    if not pairable.any():
+        return None, NO_UNITS
+    values = data[:, pairable]
+    if len(np.unique(values[~np.isnan(values)])) < 2:
+        return None, ONE_CATEGORY
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        a = krippendorff.alpha(reliability_data=values, level_of_measurement="nominal")
+    return (None, ONE_CATEGORY) if np.isnan(a) else (float(a), None)
+
+
+def weighted_nominal_alpha(value_counts: np.ndarray, weights: np.ndarray | None = None) -> tuple[float | None, str | None]:
+    """Nominal α from per-unit value counts (units × values), each unit counted ``weights`` times.
+
+    Same coincidence-matrix formula as the ``krippendorff`` package (Krippendorff 2011); a
+    weight of 3 equals three identical units.
+    """
+    vc = np.asarray(value_counts, dtype=float)
+    w = np.ones(len(vc)) if weights is None else np.asarray(weights, dtype=float)
+    m = vc.sum(axis=1)
+    keep = (m >= 2) & (w > 0)
+    if not keep.any():
+        return None, NO_UNITS
+    vc, m, w = vc[keep], m[keep], w[keep]
+    scaled = vc * (w / (m - 1))[:, None]
+    o = scaled.T @ vc - np.diag(scaled.sum(axis=0))
+    n_c = o.sum(axis=0)
+    n = n_c.sum()
+    if (n_c > 0).sum() < 2:
+        return None, ONE_CATEGORY
+    observed = o.sum() - np.trace(o)
+    expected = (n * n - (n_c ** 2).sum()) / (n - 1)
+    return float(1 - observed / expected), None
+
+
+# -- results -----------------------------------------------------------------------------
+
+@dataclass
+class CodeAgreement:
+    """Agreement on one code (or ``(all codes)`` for the pooled row)."""
+
+    code: str
+    units: float              # units coded by all coders (segments, or characters)
+    pairable: float           # units coded by at least two coders (what α uses)
+    applied: dict[str, float]  # per coder: units where the coder applied the code
+    agreement: float | None
+    kappa: float | None
+    kappa_note: str | None
+    alpha: float | None
+    alpha_note: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class AgreementReport:
+    level: str
+    coders: list[str]
+    units: int                 # segments (or characters) in any coder's universe
+    complete_units: int        # ... in every coder's universe
+    codes: list[CodeAgreement] = field(default_factory=list)
+    overall: CodeAgreement | None = None
+    identical_segments: float | None = None  # segment level: share of complete segments with identical code sets
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["codes"] = [c.to_dict() for c in self.codes]
+        return d
+
+
+# -- loading -----------------------------------------------------------------------------
+
+@dataclass
+class CodingData:
+    """Active codings of the chosen coders over their universes, as numpy arrays."""
+
+    coders: list[Coder]
+    codes: list[Code]
+    seg_ids: np.ndarray        # sorted ids of the union universe
+    seg_source: np.ndarray
+    seg_start: np.ndarray
+    seg_end: np.ndarray
+    universe: np.ndarray       # bool coders × segments
+    coder_idx: np.ndarray      # per coding
+    code_idx: np.ndarray
+    seg_pos: np.ndarray
+    start: np.ndarray          # per coding, source offsets (whole segment filled in)
+    end: np.ndarray
+
+
+def _resolve_coders(session: Session, coders: Sequence[str | Coder]) -> list[Coder]:
+    resolved = [resolve_coder(session, c) for c in coders]
+    if len({c.id for c in resolved}) != len(resolved):
+        raise CodingError("the same coder is named twice")
+    if len(resolved) < 2:
+        raise CodingError("agreement needs at least two coders")
+    return resolved
+
+
+def load_coding_data(session: Session, coders: Sequence[str | Coder], codes: Iterable[str] | None = None, *,
+                     segments: Iterable[int] | None = None, sources: Iterable[str] | None = None) -> CodingData:
+    """Fetch what agreement needs in a few vectorised queries (see the module doc for universes)."""
+    who = _resolve_coders(session, coders)
+    coder_ids = np.array([c.id for c in who])
+    code_rows = [resolve_code(session, c) for c in codes] if codes is not None else None
+
+    q = (select(Coding.coder_id, Coding.code_id, Coding.segment_id, Coding.start, Coding.end)
+         .where(Coding.status == "active", Coding.coder_id.in_(coder_ids.tolist())))
+    raw = session.execute(q).all()
+    if raw:
+        arr = np.array([(r[0], r[1], r[2], -1 if r[3] is None else r[3], -1 if r[4] is None else r[4])
+                        for r in raw], dtype=np.int64)
+    else:
+        arr = np.zeros((0, 5), dtype=np.int64)
+
+    seg_q = select(Segment.id, Segment.source_id, Segment.start, Segment.end)
+    explicit = None
+    if segments is not None:
+        explicit = np.unique(np.fromiter((int(s) for s in segments), dtype=np.int64))
+        if len(explicit) <= 500:
+            seg_q = seg_q.where(Segment.id.in_(explicit.tolist()))
+    else:
+        inner = aliased(Segment)
+        src_q = (select(inner.source_id).join(Coding, Coding.segment_id == inner.id)
+                 .where(Coding.status == "active", Coding.coder_id.in_(coder_ids.tolist())).distinct())
+        if sources is not None:
+            labels = list(sources)
+            found = dict(session.execute(select(Source.label, Source.id).where(Source.label.in_(labels))).all())
+            missing = [lab for lab in labels if lab not in found]
+            if missing:
+                raise CodingError(f"unknown source(s): {', '.join(missing)}")
+            src_q = src_q.where(inner.source_id.in_(list(found.values())))
+        seg_q = seg_q.where(Segment.source_id.in_(src_q.scalar_subquery()))
+    seg = np.array(session.execute(seg_q.order_by(Segment.id)).all(), dtype=np.int64).reshape(-1, 4)
+    if explicit is not None:
+        seg = seg[np.isin(seg[:, 0], explicit)]
+        if len(seg) < len(explicit):
+            missing = np.setdiff1d(explicit, seg[:, 0])[:10]
+            raise CodingError(f"unknown segment id(s): {', '.join(map(str, missing))}")
+    seg_ids, seg_source = seg[:, 0], seg[:, 1]
+
+    # keep codings on universe segments
+    pos = np.searchsorted(seg_ids, arr[:, 2])
+    if len(seg_ids):
+        pos = np.minimum(pos, len(seg_ids) - 1)
+        on = seg_ids[pos] == arr[:, 2]
+    else:
+        on = np.zeros(len(arr), dtype=bool)
+    arr, pos = arr[on], pos[on]
+    cidx = np.searchsorted(np.sort(coder_ids), arr[:, 0])
+    order = np.argsort(coder_ids)  # map sorted position back to the caller's order
+    cidx = order[cidx]
+
+    k = len(who)
+    universe = np.zeros((k, len(seg_ids)), dtype=bool)
+    if explicit is not None:
+        universe[:] = True
+    else:
+        for i in range(k):
+            srcs = np.unique(seg_source[pos[cidx == i]])
+            universe[i] = np.isin(seg_source, srcs)
+    for i, c in enumerate(who):
+        if not (cidx == i).any():
+            where = "" if explicit is None and sources is None else " in the chosen segments/sources"
+            raise CodingError(f"coder {c.name!r} has no active codings{where}")
+
+    if code_rows is None:
+        used = np.unique(arr[:, 1]).tolist()
+        code_rows = list(session.scalars(select(Code).where(Code.id.in_(used))))
+    code_rows = sorted({c.id: c for c in code_rows}.values(), key=lambda c: c.path)
+    code_ids = np.array([c.id for c in code_rows], dtype=np.int64)
+    keep = np.isin(arr[:, 1], code_ids)
+    arr, pos, cidx = arr[keep], pos[keep], cidx[keep]
+    sort_codes = np.argsort(code_ids)
+    qidx = sort_codes[np.searchsorted(code_ids[sort_codes], arr[:, 1])]
+    start = np.where(arr[:, 3] < 0, seg[pos, 2], arr[:, 3])
+    end = np.where(arr[:, 4] < 0, seg[pos, 3], arr[:, 4])
+    return CodingData(coders=who, codes=code_rows, seg_ids=seg_ids, seg_source=seg_source,
+                      seg_start=seg[:, 2], seg_end=seg[:, 3], universe=universe, coder_idx=cidx,
+                      code_idx=qidx, seg_pos=pos, start=start, end=end)
+
+
+# -- computing ---------------------------------------------------------------------------
+
+def _row(name: str, data: np.ndarray, coders: list[str], weights: np.ndarray | None = None) -> CodeAgreement:
+    """All measures for one variable (coders × units, values 0/1/NaN)."""
+    w = np.ones(data.shape[1]) if weights is None else weights
+    agree, units = percent_agreement(data, w)
+    present = ~np.isnan(data)
+    pairable = present.sum(axis=0) >= 2
+    if len(coders) == 2:
+        both = present.all(axis=0)
+        kappa, kappa_note = cohen_kappa(data[0, both], data[1, both], None if weights is None else w[both])
+    else:
+        kappa, kappa_note = None, TWO_CODERS
+    if weights is None:
+        alpha, alpha_note = krippendorff_alpha(data)
+    else:
+        ones = np.nansum(data, axis=0)
+        counts = np.stack([present.sum(axis=0) - ones, ones], axis=1)
+        alpha, alpha_note = weighted_nominal_alpha(counts, w)
+    applied = {c: float(w[data[i] == 1].sum()) for i, c in enumerate(coders)}
+    return CodeAgreement(code=name, units=units, pairable=float(w[pairable].sum()), applied=applied,
+                         agreement=agree, kappa=kappa, kappa_note=kappa_note, alpha=alpha, alpha_note=alpha_note)
+
+
+def _segment_level(d: CodingData) -> AgreementReport:
+    k, n, nq = len(d.coders), len(d.seg_ids), len(d.codes)
+    present = np.zeros((k, nq, n), dtype=np.float64)
+    present[d.coder_idx, d.code_idx, d.seg_pos] = 1.0
+    missing = ~d.universe[:, None, :]
+    present[np.broadcast_to(missing, present.shape)] = np.nan
+    names = [c.name for c in d.coders]
+    rows = [_row(code.key, present[:, j, :], names) for j, code in enumerate(d.codes)]
+    pooled = present.reshape(k, nq * n)
+    overall = _row("(all codes)", pooled, names)
+    complete = d.universe.all(axis=0)
+    identical = None
+    if complete.any() and nq:
+        sets = present[:, :, complete]
+        identical = float((sets == sets[0]).all(axis=(0, 1)).mean())
+    return AgreementReport(level="segment", coders=names, units=int(d.universe.any(axis=0).sum()),
+                           complete_units=int(complete.sum()), codes=rows, overall=overall,
+                           identical_segments=identical)
+
+
+def _character_level(d: CodingData) -> AgreementReport:
+    k, nq = len(d.coders), len(d.codes)
+    base = d.seg_source.astype(np.int64) << 32
+    s_key, e_key = base + d.seg_start, base + d.seg_end
+    c_base = d.seg_source[d.seg_pos].astype(np.int64) << 32
+    cs_key, ce_key = c_base + d.start, c_base + d.end
+    bounds = np.unique(np.concatenate([s_key, e_key, cs_key, ce_key]))
+    m = max(len(bounds) - 1, 0)
+    lengths = np.diff(bounds).astype(np.float64)
+
+    def cover(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+        diff = (np.bincount(np.searchsorted(bounds, starts), minlength=m + 1)
+                - np.bincount(np.searchsorted(bounds, ends), minlength=m + 1))
+        return np.cumsum(diff)[:m] > 0
+
+    in_uni = np.stack([cover(s_key[d.universe[i]], e_key[d.universe[i]]) for i in range(k)]) if m else np.zeros((k, 0), bool)
+    keep = in_uni.any(axis=0)
+    w = lengths[keep]
+    names = [c.name for c in d.coders]
+    blocks = []
+    for j in range(nq):
+        data = np.full((k, int(keep.sum())), np.nan)
+        for i in range(k):
+            sel = (d.coder_idx == i) & (d.code_idx == j)
+            vals = cover(cs_key[sel], ce_key[sel]).astype(np.float64)[keep]
+            data[i] = np.where(in_uni[i, keep], vals, np.nan)
+        blocks.append(data)
+    rows = [_row(code.key, blocks[j], names, w) for j, code in enumerate(d.codes)]
+    pooled = np.concatenate(blocks, axis=1) if blocks else np.zeros((k, 0))
+    overall = _row("(all codes)", pooled, names, np.tile(w, nq))
+    complete = in_uni[:, keep].all(axis=0)
+    return AgreementReport(level="character", coders=names, units=int(w.sum()),
+                           complete_units=int(w[complete].sum()), codes=rows, overall=overall)
+
+
+def agreement(target: Any, coders: Sequence[str | Coder], codes: Iterable[str] | None = None, *,
+              level: str = "segment", segments: Iterable[int] | None = None,
+              sources: Iterable[str] | None = None) -> AgreementReport:
+    """Agreement between ``coders`` (names; ``auto`` = the project's auto coder) on ``codes``
+    (default: every code any of them used). ``target`` is a Session or a Project."""
+    if level not in LEVELS:
+        raise CodingError(f"level {level!r} is not one of {', '.join(LEVELS)}")
+    if not isinstance(target, Session):
+        with target.store.session() as s:
+            return agreement(s, coders, codes, level=level, segments=segments, sources=sources)
+    d = load_coding_data(target, coders, codes, segments=segments, sources=sources)
+    return _segment_level(d) if level == "segment" else _character_level(d)
