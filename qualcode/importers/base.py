@@ -82,13 +82,16 @@ class TranscriptMeta(BaseModel):
     @field_validator("service_area")
     @classmethod
     def _area(cls, v: str | None) -> str | None:
-        if v is None:
-            return v
-        parts = [p.strip().upper() for p in v.replace("/", "+").split("+")]
-        bad = [p for p in parts if p not in SERVICE_AREAS]
-        if bad:
-            raise ValueError(f"service area {v!r}: {', '.join(bad)} not in {', '.join(SERVICE_AREAS)}")
-        return "+".join(parts)
+        return None if v is None else normalise_service_area(v)
+
+
+def normalise_service_area(value: str) -> str:
+    """``"phv/tsb"`` -> ``"PHV+TSB"``; ValueError for an unknown area."""
+    parts = [p.strip().upper() for p in value.replace("/", "+").replace(" og ", "+").split("+")]
+    bad = [p for p in parts if p not in SERVICE_AREAS]
+    if bad:
+        raise ValueError(f"service area {value!r}: {', '.join(bad)} not in {', '.join(SERVICE_AREAS)}")
+    return "+".join(parts)
 
 
 @dataclass(frozen=True)
