@@ -23,13 +23,14 @@ The overall row pools all (unit, code) pairs. Segment-level α is computed by th
 from __future__ import annotations
 
 import warnings
+from itertools import chain
 from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable, Sequence
 
 import krippendorff
 import numpy as np
 from sklearn.metrics import cohen_kappa_score
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from ..errors import CodingError
@@ -97,6 +98,15 @@ def weighted_nominal_alpha(value_counts: np.ndarray, weights: np.ndarray | None 
     if not keep.any():
         return None, NO_UNITS
     vc, m, w = vc[keep], m[keep], w[keep]
+    # identical units contribute identically: merge them first (few patterns for binary codes)
+    base = int(vc.max()) + 1
+    if base ** vc.shape[1] <= 1 << 20:
+        radix = base ** np.arange(vc.shape[1])
+        w = np.bincount((vc @ radix).astype(np.int64), weights=w)
+        keys = np.flatnonzero(w)
+        w = w[keys]
+        vc = (keys[:, None] // radix % base).astype(float)
+        m = vc.sum(axis=1)
     scaled = vc * (w / (m - 1))[:, None]
     o = scaled.T @ vc - np.diag(scaled.sum(axis=0))
     n_c = o.sum(axis=0)
@@ -164,6 +174,13 @@ class CodingData:
     end: np.ndarray
 
 
+def _fetch_array(session: Session, query: Any, ncols: int) -> np.ndarray:
+    """Integer query results as an (n, ncols) array (flattened through ``np.fromiter``: ~15× faster
+    than building an array from row objects)."""
+    rows = session.connection().execute(query).fetchall()
+    return np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=len(rows) * ncols).reshape(-1, ncols)
+
+
 def _resolve_coders(session: Session, coders: Sequence[str | Coder]) -> list[Coder]:
     resolved = [resolve_coder(session, c) for c in coders]
     if len({c.id for c in resolved}) != len(resolved):
@@ -180,14 +197,10 @@ def load_coding_data(session: Session, coders: Sequence[str | Coder], codes: Ite
     coder_ids = np.array([c.id for c in who])
     code_rows = [resolve_code(session, c) for c in codes] if codes is not None else None
 
-    q = (select(Coding.coder_id, Coding.code_id, Coding.segment_id, Coding.start, Coding.end)
+    q = (select(Coding.coder_id, Coding.code_id, Coding.segment_id, func.coalesce(Coding.start, -1),
+                func.coalesce(Coding.end, -1))
          .where(Coding.status == "active", Coding.coder_id.in_(coder_ids.tolist())))
-    raw = session.execute(q).all()
-    if raw:
-        arr = np.array([(r[0], r[1], r[2], -1 if r[3] is None else r[3], -1 if r[4] is None else r[4])
-                        for r in raw], dtype=np.int64)
-    else:
-        arr = np.zeros((0, 5), dtype=np.int64)
+    arr = _fetch_array(session, q, 5)
 
     seg_q = select(Segment.id, Segment.source_id, Segment.start, Segment.end)
     explicit = None
@@ -207,7 +220,7 @@ def load_coding_data(session: Session, coders: Sequence[str | Coder], codes: Ite
                 raise CodingError(f"unknown source(s): {', '.join(missing)}")
             src_q = src_q.where(inner.source_id.in_(list(found.values())))
         seg_q = seg_q.where(Segment.source_id.in_(src_q.scalar_subquery()))
-    seg = np.array(session.execute(seg_q.order_by(Segment.id)).all(), dtype=np.int64).reshape(-1, 4)
+    seg = _fetch_array(session, seg_q.order_by(Segment.id), 4)
     if explicit is not None:
         seg = seg[np.isin(seg[:, 0], explicit)]
         if len(seg) < len(explicit):
