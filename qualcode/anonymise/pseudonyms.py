@@ -72,8 +72,6 @@ class PseudonymMap:
                     or (cat == "PERSON" and form[:-1] in lists.first_names() and form not in lists.first_names()) \
                     or (cat == "STED" and form[:-1] in lists.places() and form not in lists.places()):
                 norm, suffix = base, "s"
-        if cat == "PERSON":
-            norm = self.aliases.get(norm, norm)
         return cat, norm, suffix
 
     def pseudonym(self, det: Detection) -> tuple[str, str]:
@@ -81,13 +79,16 @@ class PseudonymMap:
         cat, norm, suffix = self.split(det)
         if cat not in NUMBERED:
             return cat, f"[{cat}]"
-        entry = self.entries.get((cat, norm))
+        canon = self.aliases.get(norm, norm) if cat == "PERSON" else norm
+        entry = self.entries.get((cat, norm)) or self.entries.get((cat, canon))
+        original = det.text.strip()
+        original = original[: len(original) - len(suffix)] if suffix else original
         if entry is None:
-            original = det.text.strip()
-            original = original[: len(original) - len(suffix)] if suffix else original
-            alias = self._alias(cat, norm)
-            entry = Entry(cat, norm, alias.pseudonym, original) if alias else self._new(cat, norm, original)
-            self.entries[(cat, norm)] = entry
+            alias = self._alias(cat, canon)
+            entry = Entry(cat, canon, alias.pseudonym, original) if alias else self._new(cat, canon, original)
+            self.entries[(cat, canon)] = entry
+        if (cat, norm) not in self.entries:  # a variant (typo, lone part): same pseudonym, own key row
+            self.entries[(cat, norm)] = Entry(cat, norm, entry.pseudonym, original)
         return entry.pseudonym, self.render(entry.pseudonym, norm) + suffix
 
     def _alias(self, cat: str, norm: str) -> Entry | None:

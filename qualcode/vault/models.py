@@ -51,3 +51,15 @@ class AuditEvent(VaultBase):
     actor: Mapped[str] = mapped_column(String(120))
     action: Mapped[str] = mapped_column(String(60))
     detail_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class DetectionSet(VaultBase):
+    """The anonymiser's detections for one source (with review decisions), as encrypted JSON.
+
+    Added for the anonymiser's review round trip (``qualcode.vault.keymap``)."""
+
+    __tablename__ = "detection_sets"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_uid: Mapped[str] = mapped_column(String(36), unique=True)
+    detections_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
