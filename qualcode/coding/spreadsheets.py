@@ -206,11 +206,31 @@ def import_codings(session: Session, path: Path | str, *, coder: str | None = No
                    by: str | None = None) -> ImportReport:
     """Apply a coding sheet (see the module doc). Refuses the whole file, naming rows and
     columns, on unknown segments, codes or coders, bad cells, duplicate rows or a wrong layout."""
-    path = Path(path)
     if mode not in ("replace", "add"):
         raise CodingError(f"import mode {mode!r} is not 'replace' or 'add'")
     if coder_kind not in CODER_KINDS:
         raise CodingError(f"coder kind {coder_kind!r} is not one of {', '.join(CODER_KINDS)}")
+    sheet = parse_sheet(session, path, coder=coder, create_coder=create_coder)
+    report = apply_decisions(session, sheet.decided, sheet.scope, coder_kind=coder_kind, mode=mode,
+                             method=method, by=by or coder or "import")
+    report.rows, report.layout = sheet.rows, sheet.layout
+    return report
+
+
+@dataclass
+class ParsedSheet:
+    """A validated coding sheet: the set of code ids decided per (segment id, coder name)."""
+
+    decided: dict[tuple[int, str], set[int]]
+    scope: set[int]   # ids of the codes the sheet speaks about
+    layout: str
+    rows: int
+
+
+def parse_sheet(session: Session, path: Path | str, *, coder: str | None = None,
+                create_coder: bool = False) -> ParsedSheet:
+    """Read and validate a coding sheet without writing anything; raises naming rows/columns."""
+    path = Path(path)
     header, rows = read_table(path)
     name = path.name
     cols = {h.strip().lower(): i for i, h in enumerate(header) if h.strip()}
@@ -274,13 +294,10 @@ def import_codings(session: Session, path: Path | str, *, coder: str | None = No
     coder_names = {r[coder_col] for _, r in rows if coder_col is not None and r[coder_col]}
     if coder is not None:
         coder_names = {coder}
-    coders: dict[str, Coder] = {}
     missing_coders = []
     for cname in sorted(coder_names):
-        row = session.scalar(select(Coder).where(Coder.name == cname))
-        if row is None and not create_coder:
+        if session.scalar(select(Coder.id).where(Coder.name == cname)) is None and not create_coder:
             missing_coders.append(cname)
-        coders[cname] = row  # type: ignore[assignment]
     if missing_coders:
         errors.append(f"unknown coder(s) {', '.join(repr(c) for c in missing_coders)} "
                       "(create with `qualcode coder add`, or import with --create-coder)")
@@ -346,14 +363,26 @@ def import_codings(session: Session, path: Path | str, *, coder: str | None = No
     if errors:
         raise CodingError(f"{name}: refused, nothing imported — " + "; ".join(errors))
 
-    # write
-    for cname in list(coders):
-        if coders[cname] is None:
-            coders[cname] = Coder(name=cname, kind=coder_kind)
-            session.add(coders[cname])
+    return ParsedSheet(decided=decided, scope=scope, layout=layout, rows=len(rows))
+
+
+def apply_decisions(session: Session, decided: dict[tuple[int, str], set[int]], scope: set[int], *,
+                    coder_kind: str = "person", mode: str = "replace", method: str = "manual",
+                    by: str = "import") -> ImportReport:
+    """Make each coder's codings of the ``scope`` codes on each segment match ``decided``:
+    add whole-segment codings for missing codes; with ``mode="replace"`` mark the others removed.
+    Coders that do not exist are created with ``coder_kind``."""
+    coders: dict[str, Coder] = {}
+    for cname in sorted({c for _, c in decided}):
+        row = session.scalar(select(Coder).where(Coder.name == cname))
+        if row is None:
+            row = Coder(name=cname, kind=coder_kind)
+            session.add(row)
+        coders[cname] = row
     session.flush()
-    report = ImportReport(rows=len(rows), coders=sorted(coders), layout=layout)
-    code_by_id = {c.id: c for c in all_codes}
+    report = ImportReport(rows=len(decided), coders=sorted(coders))
+    code_by_id = {c.id: c for c in session.scalars(select(Code).where(Code.id.in_(
+        sorted({i for v in decided.values() for i in v}) or [-1])))}
     existing: dict[tuple[int, int], list[Coding]] = {}
     coder_ids = {c.id: n for n, c in coders.items()}
     seg_ids = sorted({s for s, _ in decided})
@@ -364,7 +393,7 @@ def import_codings(session: Session, path: Path | str, *, coder: str | None = No
             if c.code_id in scope:
                 existing.setdefault((c.segment_id, coder_ids[c.coder_id]), []).append(c)
     now = utcnow()
-    who = by or coder or "import"
+    who = by
     for (seg, cname), chosen in decided.items():
         have = existing.get((seg, cname), [])
         have_codes = {c.code_id for c in have}
