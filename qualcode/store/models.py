@@ -158,6 +158,8 @@ class Coding(Base):
     __table_args__ = (
         Index("ix_codings_active", "status", "code_id", "segment_id"),
         Index("ix_codings_coder", "coder_id", "status"),
+        # aggregate: one streaming pass per segment (framework matrix), covering its filters
+        Index("ix_codings_segment_active", "status", "segment_id", "code_id", "coder_id", "score"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     uid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uid)

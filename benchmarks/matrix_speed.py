@@ -1,0 +1,148 @@
+"""Benchmark: framework matrix over 1,000,000 active codings on SQLite.
+
+Builds a synthetic coded project (8 cases × 2 years, 128 sources, 200,000 segments,
+30 codes in 6 themes, 3 coders) with bulk Core ``insert()``s, then times only
+:func:`qualcode.aggregate.framework_matrix` (best and median of several runs, after one
+warm-up). Writes ``benchmarks/results/matrix_speed.json``.
+
+    .venv/bin/python benchmarks/matrix_speed.py [--codings 1000000] [--repeat 5]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import sqlalchemy
+from sqlalchemy import insert
+
+from qualcode.aggregate import framework_matrix
+from qualcode.project import Project
+from qualcode.store.models import Case, Code, Coder, Coding, Segment, Source
+
+RESULTS = Path(__file__).parent / "results" / "matrix_speed.json"
+
+
+def build(project: Project, n_codings: int, seed: int = 7) -> dict:
+    rng = random.Random(seed)
+    n_segments = max(1, n_codings // 5)
+    letters = "ABCDEFGH"
+    settings = ["poliklinikk", "døgn"]
+    areas = ["PHV", "PHBU", "TSB", "PHV+TSB"]
+    groups = ["behandlere", "ledere", "forløpskoordinatorer", "brukere"]
+    with project.store.engine.begin() as conn:
+        conn.execute(insert(Case), [
+            {"id": i + 1, "uid": f"case-{i}", "letter": L, "unit_label": f"Enhet {L}",
+             "setting": settings[i % 2], "service_area": areas[i % 4]} for i, L in enumerate(letters)])
+        sources = []
+        for ci, L in enumerate(letters):
+            for year in (2019, 2020):
+                for g in groups:
+                    for k in range(2):
+                        sources.append({"id": len(sources) + 1, "uid": f"src-{len(sources)}",
+                                        "label": f"{L}-{year}-{g}-{k}", "case_id": ci + 1, "year": year,
+                                        "informant_group": g, "format": "txt", "status": "anonymised"})
+        conn.execute(insert(Source), sources)
+        codes, cid = [], 0
+        for r in range(6):
+            cid += 1
+            root = cid
+            codes.append({"id": root, "uid": f"code-{root}", "codebook": "bench", "key": f"tema{r}",
+                          "path": f"tema{r}", "parent_id": None, "label": f"Tema {r}"})
+            for c in range(4):
+                cid += 1
+                codes.append({"id": cid, "uid": f"code-{cid}", "codebook": "bench", "key": f"tema{r}_{c}",
+                              "path": f"tema{r}/tema{r}_{c}", "parent_id": root, "label": f"Tema {r}.{c}"})
+        conn.execute(insert(Code), codes)
+        conn.execute(insert(Coder), [
+            {"id": 1, "uid": "coder-1", "name": "anna", "kind": "person"},
+            {"id": 2, "uid": "coder-2", "name": "auto:bench@1", "kind": "auto"},
+            {"id": 3, "uid": "coder-3", "name": "consensus", "kind": "consensus"}])
+        per_source = n_segments // len(sources) + 1
+        batch = []
+        sid = 0
+        for src in sources:
+            for o in range(per_source):
+                if sid >= n_segments:
+                    break
+                sid += 1
+                batch.append({"id": sid, "uid": f"seg-{sid}", "source_id": src["id"], "ordinal": o,
+                              "turn_index": o, "speaker": f"Informant {o % 3 + 1}", "start": 0, "end": 1,
+                              "text": "x", "word_count": rng.randint(10, 120)})
+        conn.execute(insert(Segment), batch)
+        rows = []
+        for i in range(n_codings):
+            rows.append({"id": i + 1, "uid": f"cod-{i}", "segment_id": rng.randint(1, n_segments),
+                         "code_id": rng.randint(1, len(codes)), "coder_id": rng.randint(1, 3),
+                         "method": "manual", "score": rng.random(),
+                         "status": "active" if rng.random() < 0.95 else "superseded"})
+            if len(rows) == 100_000:
+                conn.execute(insert(Coding), rows)
+                rows = []
+        if rows:
+            conn.execute(insert(Coding), rows)
+    with project.store.engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE")
+    return {"cases": len(letters), "sources": len(sources), "segments": n_segments, "codes": len(codes),
+            "coders": 3, "codings": n_codings}
+
+
+def timed(fn, repeat: int) -> list[float]:
+    fn()  # warm-up (page cache, statement cache)
+    out = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t0)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--codings", type=int, default=1_000_000)
+    ap.add_argument("--repeat", type=int, default=5)
+    args = ap.parse_args()
+    os.environ.setdefault("QUALCODE_VAULT_PASSPHRASE", "benchmark passphrase")
+    with tempfile.TemporaryDirectory() as tmp:
+        project = Project.init(Path(tmp) / "bench", passphrase="benchmark passphrase")
+        t0 = time.perf_counter()
+        sizes = build(project, args.codings)
+        build_s = time.perf_counter() - t0
+        runs = {
+            "all_themes": lambda: framework_matrix(project),
+            "subtree_depth1_children": lambda: framework_matrix(project, code="tema0"),
+            "filtered_setting_coder_score": lambda: framework_matrix(
+                project, setting="poliklinikk", coder="auto", min_score=0.5),
+        }
+        results = {}
+        for name, fn in runs.items():
+            ts = timed(fn, args.repeat)
+            results[name] = {"best_s": round(min(ts), 4), "median_s": round(statistics.median(ts), 4),
+                             "runs": len(ts)}
+            print(f"{name:32s} best {min(ts):.3f}s  median {statistics.median(ts):.3f}s", file=sys.stderr)
+        project.close()
+    out = {
+        "benchmark": "matrix_speed",
+        "what": "framework_matrix (GROUP BY in SQLite) over synthetic active+superseded codings; "
+                "time covers filter resolution, the SQL queries and building the DataFrame",
+        "data": sizes, "build_s": round(build_s, 1), "results": results,
+        "target": "< 1 s for 1,000,000 codings",
+        "meets_target": all(r["median_s"] < 1.0 for r in results.values()),
+        "machine": {"python": platform.python_version(), "sqlalchemy": sqlalchemy.__version__,
+                    "sqlite": __import__("sqlite3").sqlite_version, "cpus": os.cpu_count(),
+                    "platform": platform.platform()},
+    }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(out["results"], indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,362 @@
+"""The framework matrix: case × year rows, theme columns, computed with GROUP BY in the database.
+
+Measures (top level of the column index), each with one column per theme:
+
+``segments``    distinct coded segments
+``sources``     distinct sources (interviews) with a coded segment
+``informants``  distinct (source, speaker) pairs among the coded segments — in a group interview
+                each speaking participant counts once; a segment without a speaker label
+                counts as one unnamed speaker of its source
+``words``       words in the distinct coded segments
+``share``       ``words`` / all segment words of the case-year's sources (NaN: no material)
+``coders``      distinct coders who applied the theme
+
+Plus ``case`` (unit_label, setting, service_area from the registry) and ``total``
+(sources, segments, words of the case-year's material, after the source filters).
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import BigInteger, case, cast, distinct, func, literal, select
+from sqlalchemy.orm import Session
+
+from ..store.models import Case, Coder, Coding, Segment, Source
+from .filters import ResolvedFilters, coding_conditions, resolve_filters, source_conditions
+
+MEASURES = ("segments", "sources", "informants", "words", "share", "coders")
+COUNT_MEASURES = ("segments", "sources", "informants", "words", "coders")
+NO_CASE = "-"  # row label for sources that belong to no case (e.g. BSB interviews)
+CASE_META = ("unit_label", "setting", "service_area")
+MASK_BITS = 62  # bits per integer mask column (BIGINT, sign bit unused)
+
+
+def theme_expression(rf: ResolvedFilters):
+    """SQL expression mapping ``codings.code_id`` to its theme's code id."""
+    if all(k == v for k, v in rf.theme_of.items()):
+        return Coding.code_id
+    return case(rf.theme_of, value=Coding.code_id, else_=None)
+
+
+def _needs_case_join(rf: ResolvedFilters) -> bool:
+    return bool(rf.service_areas or rf.settings)
+
+
+def _coded_base(rf: ResolvedFilters):
+    """FROM/WHERE over codings ⋈ segments ⋈ sources (⟕ cases) with every filter applied."""
+    stmt = (
+        select()
+        .select_from(Coding)
+        .join(Segment, Segment.id == Coding.segment_id)
+        .join(Source, Source.id == Segment.source_id)
+    )
+    if _needs_case_join(rf):
+        stmt = stmt.outerjoin(Case, Case.id == Source.case_id)
+    return stmt.where(*coding_conditions(rf))
+
+
+def _coding_only_conditions(rf: ResolvedFilters):
+    """The filters that live on the codings table itself (stage 1 scans only that table)."""
+    conds = [Coding.status == "active"]
+    if rf.coder_ids is not None:
+        conds.append(Coding.coder_id.in_(rf.coder_ids))
+    if rf.code_ids is not None:
+        conds.append(Coding.code_id.in_(rf.code_ids))
+    if rf.min_score is not None:
+        conds.append(func.coalesce(Coding.score, 1.0) >= rf.min_score)
+    return conds
+
+
+def _bit(col, k: int):
+    """0/1: is bit ``k`` of an integer mask set (portable: SQLite and PostgreSQL)."""
+    return col.op(">>")(literal(k, BigInteger)).op("&")(literal(1, BigInteger))
+
+
+def _theme_chunks(rf: ResolvedFilters) -> list[list[tuple[int, int]]]:
+    """Themes as (theme index, code id → bit) chunks of at most MASK_BITS themes each."""
+    return [list(range(i, min(i + MASK_BITS, len(rf.themes)))) for i in range(0, len(rf.themes), MASK_BITS)]
+
+
+def _cell_counts(session: Session, rf: ResolvedFilters) -> pd.DataFrame:
+    """segments, sources, informants, words per (case_id, year, theme index).
+
+    Stage 1 reduces the codings to one row per segment with a bit mask of its themes
+    (``SUM(DISTINCT 2^k)`` — an OR of distinct bits — streaming over the
+    ``(status, segment_id, …)`` index); stage 2 groups those by (source, speaker),
+    stage 3 by source, stage 4 by (case, year). Only stage 1 touches every coding.
+    """
+    index = {t.id: i for i, t in enumerate(rf.themes)}
+    chunks = _theme_chunks(rf)
+    masks = []
+    for q, chunk in enumerate(chunks):
+        lo = chunk[0]
+        values = {cid: 1 << (index[tid] - lo) for cid, tid in rf.theme_of.items() if index[tid] in chunk}
+        expr = cast(case(values, value=Coding.code_id, else_=0), BigInteger) if values else literal(0, BigInteger)
+        masks.append(cast(func.sum(distinct(expr)), BigInteger).label(f"m{q}"))
+    p = (
+        select(Coding.segment_id, *masks)
+        .where(*_coding_only_conditions(rf))
+        .group_by(Coding.segment_id)
+        .subquery("p")
+    )
+    bits = []  # (theme index, bit expression over p)
+    for q, chunk in enumerate(chunks):
+        for k in chunk:
+            bits.append((k, _bit(p.c[f"m{q}"], k - chunk[0])))
+    sp_cols = []
+    for k, b in bits:
+        sp_cols += [func.sum(b).label(f"n{k}"), func.sum(b * Segment.word_count).label(f"w{k}"),
+                    func.max(b).label(f"h{k}")]
+    sp = (
+        select(Segment.source_id, *sp_cols)
+        .select_from(p).join(Segment, Segment.id == p.c.segment_id)
+        .group_by(Segment.source_id, Segment.speaker)
+        .subquery("sp")
+    )
+    so_cols = []
+    for k, _ in bits:
+        so_cols += [func.sum(sp.c[f"n{k}"]).label(f"n{k}"), func.sum(sp.c[f"w{k}"]).label(f"w{k}"),
+                    func.sum(sp.c[f"h{k}"]).label(f"i{k}"), func.max(sp.c[f"h{k}"]).label(f"s{k}")]
+    so = select(sp.c.source_id, *so_cols).group_by(sp.c.source_id).subquery("so")
+    cy_cols = []
+    for k, _ in bits:
+        cy_cols += [func.sum(so.c[f"{m}{k}"]) for m in ("n", "s", "i", "w")]
+    stmt = select(Source.case_id, Source.year, *cy_cols).select_from(so).join(Source, Source.id == so.c.source_id)
+    if _needs_case_join(rf):
+        stmt = stmt.outerjoin(Case, Case.id == Source.case_id)
+    stmt = stmt.where(*source_conditions(rf)).group_by(Source.case_id, Source.year)
+    rows = session.execute(stmt).all()
+    records = []
+    for row in rows:
+        for j, (k, _) in enumerate(bits):
+            n, s_, i, w = row[2 + 4 * j: 6 + 4 * j]
+            if n:
+                records.append((_key(row[0]), _key(row[1]), k, int(n), int(s_), int(i), int(w)))
+    return pd.DataFrame(records, columns=["case_id", "year", "theme", "segments", "sources", "informants", "words"])
+
+
+def _coder_counts(session: Session, rf: ResolvedFilters) -> pd.DataFrame:
+    """Distinct coders per (case_id, year, theme index).
+
+    One pass: per source, ``SUM(DISTINCT 2^(theme·C + coder))`` collects which coder applied
+    which theme; the OR over a case-year's few sources and the bit count happen on that
+    small result (one row per source).
+    """
+    coder_ids = list(rf.coder_ids) if rf.coder_ids is not None else list(
+        session.scalars(select(Coder.id).order_by(Coder.id)))
+    if not coder_ids or not rf.themes:
+        return pd.DataFrame(columns=["case_id", "year", "theme", "coders"])
+    n_c = len(coder_ids)
+    per_chunk = max(1, MASK_BITS // n_c)
+    index = {t.id: i for i, t in enumerate(rf.themes)}
+    coder_part = cast(case({cid: 1 << j for j, cid in enumerate(coder_ids)}, value=Coding.coder_id, else_=0),
+                      BigInteger)
+    chunks = [list(range(i, min(i + per_chunk, len(rf.themes)))) for i in range(0, len(rf.themes), per_chunk)]
+    masks = []
+    for q, chunk in enumerate(chunks):
+        lo = chunk[0]
+        values = {cid: 1 << ((index[tid] - lo) * n_c) for cid, tid in rf.theme_of.items() if index[tid] in chunk}
+        if not values:
+            masks.append(literal(0, BigInteger).label(f"c{q}"))
+            continue
+        code_part = cast(case(values, value=Coding.code_id, else_=0), BigInteger)
+        masks.append(cast(func.sum(distinct(code_part * coder_part)), BigInteger).label(f"c{q}"))
+    stmt = (
+        _coded_base(rf)
+        .add_columns(Source.case_id, Source.year, *masks)
+        .group_by(Segment.source_id, Source.case_id, Source.year)
+    )
+    rows = session.execute(stmt).all()
+    if not rows:
+        return pd.DataFrame(columns=["case_id", "year", "theme", "coders"])
+    df = pd.DataFrame([(_key(r[0]), _key(r[1]), *r[2:]) for r in rows],
+                      columns=["case_id", "year", *[f"c{q}" for q in range(len(chunks))]])
+    records = []
+    for (cid, year), grp in df.groupby(["case_id", "year"], dropna=False, sort=False):
+        for q, chunk in enumerate(chunks):
+            acc = int(np.bitwise_or.reduce(grp[f"c{q}"].astype("int64").to_numpy()))
+            for k in chunk:
+                n = ((acc >> ((k - chunk[0]) * n_c)) & ((1 << n_c) - 1)).bit_count()
+                if n:
+                    records.append((cid, year, k, n))
+    return pd.DataFrame(records, columns=["case_id", "year", "theme", "coders"])
+
+
+def _key(value: Any) -> int:
+    """Case ids and years as ints, -1 for NULL (so merges and pivots keep them)."""
+    return -1 if value is None else int(value)
+
+
+def _totals(session: Session, rf: ResolvedFilters) -> pd.DataFrame:
+    stmt = (
+        select(
+            Source.case_id, Source.year,
+            func.count(distinct(Source.id)).label("sources"),
+            func.count(Segment.id).label("segments"),
+            func.coalesce(func.sum(Segment.word_count), 0).label("words"),
+        )
+        .select_from(Source)
+        .outerjoin(Segment, Segment.source_id == Source.id)
+    )
+    if _needs_case_join(rf):
+        stmt = stmt.outerjoin(Case, Case.id == Source.case_id)
+    stmt = stmt.where(*source_conditions(rf)).group_by(Source.case_id, Source.year)
+    return pd.DataFrame([(_key(r[0]), _key(r[1]), *r[2:]) for r in session.execute(stmt)],
+                        columns=["case_id", "year", "sources", "segments", "words"])
+
+
+def _row_cases(session: Session, rf: ResolvedFilters) -> pd.DataFrame:
+    """Registry cases the rows cover (cases excluded by a service-area/setting filter drop out)."""
+    stmt = select(Case.id, Case.letter, Case.unit_label, Case.setting, Case.service_area)
+    cond = []
+    if rf.service_areas:
+        from .filters import area_condition
+
+        cond.append(area_condition(Case.service_area, rf.service_areas))
+    if rf.settings:
+        cond.append(Case.setting.in_(rf.settings))
+    return pd.DataFrame(session.execute(stmt.where(*cond).order_by(Case.letter)).all(),
+                        columns=["case_id", "case", *CASE_META])
+
+
+def study_years(session: Session) -> list[int]:
+    """Years that have at least one source in the project."""
+    return sorted(y for y in session.scalars(select(Source.year).distinct()) if y is not None)
+
+
+def compute_matrix(session: Session, rf: ResolvedFilters, *, with_coders: bool = True) -> pd.DataFrame:
+    """The matrix for already-resolved filters (see :func:`framework_matrix`)."""
+    warnings: list[str] = []
+    years_all = study_years(session)
+    years = list(rf.years) if rf.years else years_all
+    for y in years:
+        if y not in years_all:
+            warnings.append(f"year {y}: no sources in the project; its rows are empty")
+    cells = _cell_counts(session, rf)
+    if with_coders:
+        coders = _coder_counts(session, rf)
+        cells = cells.merge(coders, on=["case_id", "year", "theme"], how="left") if not cells.empty else cells
+        if "coders" not in cells:
+            cells["coders"] = 0
+        cells["coders"] = cells["coders"].fillna(0).astype(int)
+    else:
+        cells["coders"] = 0
+    totals = _totals(session, rf)
+    cases = _row_cases(session, rf)
+
+    n_no_year = int(cells.loc[cells["year"] == -1, "segments"].sum()) if not cells.empty else 0
+    if n_no_year:
+        warnings.append(f"{n_no_year} coded segment(s) come from sources without a year; they are not in the matrix")
+    cells = cells[cells["year"] != -1].copy()
+    totals = totals[totals["year"] != -1].copy()
+
+    rows = [(letter, y) for letter in cases["case"] for y in years]
+    case_of = {int(k): v for k, v in zip(cases["case_id"], cases["case"])}
+    has_no_case = bool((cells["case_id"] == -1).any() or (totals["case_id"] == -1).any())
+    if has_no_case:
+        rows += [(NO_CASE, y) for y in years]
+        case_of[-1] = NO_CASE
+    for df in (cells, totals):
+        df["case"] = [case_of.get(int(c)) for c in df["case_id"]]
+    cells = cells[cells["case"].notna()]
+    totals = totals[totals["case"].notna()]
+
+    index = pd.MultiIndex.from_tuples(rows, names=["case", "year"])
+    theme_keys = dict(enumerate(t.key for t in rf.themes))
+    theme_cols = [t.key for t in rf.themes]
+    cells = cells.assign(theme=[theme_keys.get(int(t)) for t in cells["theme"]]) if not cells.empty else cells
+    frames: dict[tuple[str, str], pd.Series] = {}
+    meta = cases.set_index("case")
+    for m in CASE_META:
+        frames[("case", m)] = pd.Series(
+            [meta[m].get(c, "") if c in meta.index else "" for c, _ in rows], index=index
+        ).fillna("")
+    tot = totals.set_index(["case", "year"]).reindex(index)
+    for m in ("sources", "segments", "words"):
+        frames[("total", m)] = tot[m].fillna(0).astype(int)
+    for m in COUNT_MEASURES:
+        if cells.empty:
+            wide = pd.DataFrame(0, index=index, columns=theme_cols)
+        else:
+            wide = cells.pivot_table(index=["case", "year"], columns="theme", values=m, aggfunc="sum")
+            wide = wide.reindex(index=index, columns=theme_cols).fillna(0).astype(int)
+        for t in theme_cols:
+            frames[(m, t)] = wide[t]
+    total_words = frames[("total", "words")].astype(float).replace(0, np.nan)
+    for t in theme_cols:
+        frames[("share", t)] = frames[("words", t)] / total_words
+    order = [("case", m) for m in CASE_META] + [(m, t) for m in MEASURES for t in theme_cols] + [
+        ("total", m) for m in ("sources", "segments", "words")]
+    out = pd.DataFrame({k: frames[k] for k in order}, index=index)
+    out.columns = pd.MultiIndex.from_tuples(order, names=["measure", "theme"])
+
+    seg = out["segments"].sum(axis=1) if theme_cols else pd.Series(0, index=index)
+    for c in cases["case"]:
+        if c in seg.index.get_level_values("case") and seg.loc[c].sum() == 0:
+            warnings.append(f"case {c}: no coded segments for these filters")
+    if not theme_cols:
+        warnings.append("no codes in the codebook: the matrix has no theme columns")
+    coder_names = dict(session.execute(select(Coder.id, Coder.name)).all())
+    out.attrs.update(
+        warnings=warnings,
+        filters=rf.description,
+        themes={t.key: {"path": t.path, "label": t.label} for t in rf.themes},
+        coders=sorted(coder_names[i] for i in rf.coder_ids) if rf.coder_ids is not None else None,
+    )
+    return out
+
+
+def framework_matrix(
+    project: Any,
+    *,
+    service_area: str | Sequence[str] | None = None,
+    setting: str | Sequence[str] | None = None,
+    informant_group: str | Sequence[str] | None = None,
+    coder: str | Sequence[str] | None = None,
+    code: str | Sequence[str] | None = None,
+    min_score: float | None = None,
+    years: int | Iterable[int] | None = None,
+    depth: int = 1,
+    with_coders: bool = True,
+) -> pd.DataFrame:
+    """Case × year × theme matrix of the project's active codings.
+
+    Rows: every registry case (matching the service-area/setting filters) × every study year
+    (or ``years``), never dropped — empty cells hold 0 (``share``: 0.0, or NaN when the
+    case-year has no material). Columns: ``(measure, theme)`` (see module doc). Warnings
+    (year without sources, case without coded segments …) are in ``df.attrs["warnings"]``.
+    ``coder`` is a name, ``"auto"`` (any automatic coder) or ``"consensus"``; ``code`` a code
+    key or path whose subtree is kept; ``min_score`` drops scored codings below it (unscored,
+    manual codings count as certain). ``with_coders=False`` skips the coders measure (a second
+    pass over the codings; the column is then 0). Raises :class:`AggregationError` for unknown values.
+    """
+    with project.store.session() as s:
+        rf = resolve_filters(s, service_area=service_area, setting=setting, informant_group=informant_group,
+                             coder=coder, code=code, min_score=min_score, years=years, depth=depth)
+        return compute_matrix(s, rf, with_coders=with_coders)
+
+
+def flatten(df: pd.DataFrame, measures: Sequence[str] = MEASURES) -> pd.DataFrame:
+    """One header row: ``unit_label, setting, service_area, <measure>:<theme> …, total:<x>`` for CSV/XLSX."""
+    keep = [c for c in df.columns if c[0] in ("case", "total") or c[0] in measures]
+    flat = df[keep].copy()
+    flat.columns = [c[1] if c[0] == "case" else f"{c[0]}:{c[1]}" for c in keep]
+    return flat.reset_index()
+
+
+def to_records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """Tidy records (one per case × year × theme) for JSON output."""
+    out = []
+    themes = list(df["segments"].columns)
+    for (c, y), row in df.iterrows():
+        for t in themes:
+            share = row[("share", t)]
+            out.append({
+                "case": c, "year": int(y), "unit_label": row[("case", "unit_label")],
+                "setting": row[("case", "setting")], "service_area": row[("case", "service_area")],
+                "theme": t, **{m: int(row[(m, t)]) for m in COUNT_MEASURES},
+                "share": None if pd.isna(share) else round(float(share), 6),
+            })
+    return out
