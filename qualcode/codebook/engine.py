@@ -30,16 +30,16 @@ class StemIndex:
     """Compound-aware stem lookup: which targets does a lowercased word match?"""
 
     def __init__(self) -> None:
-        self._entries: list[tuple[str, str, int]] = []  # stem, mode, target id
+        self._entries: list[tuple[str, str, int, tuple[str, ...]]] = []  # stem, mode, target, exceptions
         self.targets: list[Target] = []
         self._target_ids: dict[Target, int] = {}
         self._cache: dict[str, tuple[int, ...]] = {}
 
-    def add(self, stem: str, mode: str, target: Target) -> None:
+    def add(self, stem: str, mode: str, target: Target, excepts: tuple[str, ...] = ()) -> None:
         tid = self._target_ids.setdefault(target, len(self.targets))
         if tid == len(self.targets):
             self.targets.append(target)
-        self._entries.append((stem, mode, tid))
+        self._entries.append((stem, mode, tid, excepts))
         self._cache.clear()
 
     def __len__(self) -> int:
@@ -54,8 +54,14 @@ class StemIndex:
 
     def _match(self, word: str) -> tuple[int, ...]:
         found: list[int] = []
-        for stem, mode, tid in self._entries:
+        for stem, mode, tid, excepts in self._entries:
+            if mode == "exact":
+                if word == stem:
+                    found.append(tid)
+                continue
             i = word.find(stem)
+            if i >= 0 and excepts and any(x in word for x in excepts):
+                continue
             while i >= 0:
                 rest = word[i + len(stem):]
                 if mode == "part" or (mode == "prefix" and i == 0) or (

@@ -7,6 +7,7 @@ with ``@register_rule_type("name")``.
 Compound matching (``terms``): Norwegian writes compounds as one word (*behandlingsplanen*,
 *evalueringspunktene*, *feedbackverktøyet*), so a term is a *stem* matched inside tokens:
 
+* ``exact``  – the token is the stem itself (abbreviations: *FIT*, *KOR*)
 * ``word``   – the token is the stem plus an inflection ending (*plan*, *planen*, *planene*)
 * ``prefix`` – the token starts with the stem (*feedback* → *feedbackverktøyet*)
 * ``head``   – the stem is the last compound part, plus an ending (*plan* → *behandlingsplanen*)
@@ -81,14 +82,15 @@ class TermsRule(RuleType):
             s = _clean_stem(t)
             if not s or " " in s:
                 out.append((f"terms.{i}", "a term is one word stem (use a phrase rule for several words)"))
-            elif len(s) < 3 and rule.mode != "word":
+            elif len(s) < 3 and rule.mode not in ("word", "exact"):
                 out.append((f"terms.{i}", f"stem too short for mode {rule.mode!r} (min 3 letters)"))
         return out
 
     @classmethod
     def compile(cls, rule: Rule, index: int, engine: "RuleEngine") -> None:
         for t in rule.terms:
-            engine.stems.add(_clean_stem(t), rule.mode, ("rule", index))
+            engine.stems.add(_clean_stem(t), rule.mode, ("rule", index),
+                             tuple(_clean_stem(x) for x in rule.except_terms))
 
 
 @register_rule_type("phrase")

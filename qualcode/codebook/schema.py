@@ -44,13 +44,14 @@ class Context(BaseModel):
     model_config = ConfigDict(extra="forbid")
     terms: list[str] = Field(min_length=1)
     window: int = Field(default=8, ge=1, le=200)
-    mode: Literal["part", "head", "word", "prefix"] = "part"
+    mode: Literal["part", "head", "word", "prefix", "exact"] = "part"
 
 
 class Rule(BaseModel):
     """One auto-coding rule. ``type`` names a registered rule type (see ``rules.py``):
 
-    * ``terms``   – compound-aware word stems (``mode``: word/prefix/head/part)
+    * ``terms``   – compound-aware word stems (``mode``: exact/word/prefix/head/part;
+      ``except_terms`` lists substrings that disqualify a token, e.g. *devaluering*)
     * ``phrase``  – spaCy PhraseMatcher over lowercased token sequences
     * ``matcher`` – spaCy Matcher token patterns (list of patterns, each a list of token dicts)
     * ``regex``   – Python regular expression over the lowercased text
@@ -65,7 +66,8 @@ class Rule(BaseModel):
     code: str | None = None
     description: str | None = None
     terms: list[str] = []
-    mode: Literal["part", "head", "word", "prefix"] = "part"
+    mode: Literal["part", "head", "word", "prefix", "exact"] = "part"
+    except_terms: list[str] = []  # a token containing one of these is never a hit of this rule
     phrases: list[str] = []
     patterns: list[list[dict[str, Any]]] = []
     pattern: str | None = None
