@@ -18,6 +18,7 @@ cases:
   - {letter: A, unit_label: Poliklinikk PHV, setting: poliklinikk, service_area: PHV, region: Nord}
   - {letter: D, unit_label: Poliklinikk i PHBU, setting: poliklinikk, service_area: PHBU, region: Sør}
   - {letter: F, unit_label: Poliklinikk PHV og TSB, setting: Poliklinikk, service_area: PHV/TSB}
+  - {letter: G, unit_label: Poliklinikk for psykisk helse og rus, setting: poliklinikk, service_area: PHV+TSB}
 """
 
 
@@ -28,7 +29,7 @@ def write(path: Path, text: str) -> Path:
 
 def test_load_and_normalise(tmp_path: Path) -> None:
     reg = load_registry(write(tmp_path / "cases.yaml", REGISTRY))
-    assert reg.letters == ["A", "D", "F"]
+    assert reg.letters == ["A", "D", "F", "G"]
     f = reg.get("f")
     assert (f.setting, f.service_area, f.region) == ("poliklinikk", "PHV+TSB", None)
     assert check_registry(reg) == []
@@ -57,7 +58,7 @@ def test_sync_cases_upserts(project) -> None:
     with project.store.session() as s:
         assert sync_cases(s, changed) == ids
         rows = {c.letter: c for c in s.scalars(select(Case))}
-    assert set(rows) == {"A", "D", "F"} and rows["A"].region == "Vest" and rows["F"].service_area == "PHV+TSB"
+    assert set(rows) == {"A", "D", "F", "G"} and rows["A"].region == "Vest" and rows["F"].service_area == "PHV+TSB"
 
 
 def test_implied_setting() -> None:
@@ -68,11 +69,11 @@ def test_implied_setting() -> None:
 
 def test_registry_internal_contradictions(tmp_path: Path) -> None:
     text = REGISTRY + ("  - {letter: D, unit_label: Døgnenhet PHBU, setting: døgn, service_area: PHBU}\n"
-                       "  - {letter: G, unit_label: Døgnenhet TSB, setting: poliklinikk, service_area: TSB}\n"
+                       "  - {letter: K, unit_label: Døgnenhet TSB, setting: poliklinikk, service_area: TSB}\n"
                        "  - {letter: H, unit_label: Døgnenhet TSB, setting: døgn, service_area: PHV}\n")
     found = check_registry(load_registry(write(tmp_path / "cases.yaml", text), allow_duplicates=True))
     got = {(c.case, c.field) for c in found}
-    assert got == {("D", "unit_label"), ("D", "setting"), ("D", "region"), ("G", "setting"), ("H", "service_area")}
+    assert got == {("D", "unit_label"), ("D", "setting"), ("D", "region"), ("K", "setting"), ("H", "service_area")}
 
 
 def test_check_cases_finds_manifest_and_source_contradictions(project, tmp_path: Path) -> None:
@@ -117,9 +118,9 @@ def test_cli_cases_check_exit_code_and_json(project, tmp_path: Path) -> None:
     assert bad.exit_code == 1
     import json
 
-    data = json.loads(bad.output)
+    data = json.loads(bad.stdout)
     assert data["contradictions"][0]["case"] == "D" and data["contradictions"][0]["field"] == "unit_label"
     table = runner.invoke(cli, ["-p", str(project.root), "cases", "check", "-m", str(manifest)])
     assert table.exit_code == 1 and "Case contradictions (1)" in table.output
     listed = runner.invoke(cli, ["-p", str(project.root), "cases", "list", "--json"])
-    assert [c["letter"] for c in json.loads(listed.output)] == ["A", "D", "F"]
+    assert [c["letter"] for c in json.loads(listed.stdout)] == ["A", "D", "F", "G"]

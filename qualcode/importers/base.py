@@ -9,7 +9,7 @@ system. Build transcripts with :meth:`Transcript.from_turns`; importers only par
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 import datetime as dt
 from typing import Any, Iterable, Literal
 
@@ -178,7 +178,7 @@ class Transcript:
         """JSON-serialisable form (used by the vault)."""
         return {
             "text": self.text,
-            "turns": [asdict(t) for t in self.turns],
+            "turns": [dict(vars(t)) for t in self.turns],  # asdict() is slow on long transcripts
             "meta": self.meta.model_dump(mode="json"),
             "format": self.format,
             "filename": self.filename,

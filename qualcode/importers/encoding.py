@@ -8,6 +8,7 @@ not mistaken for Cyrillic or Central-European code pages). Files that look binar
 from __future__ import annotations
 
 import codecs
+import re
 
 from charset_normalizer import from_bytes
 
@@ -50,12 +51,14 @@ def detect_binary(data: bytes) -> str | None:
     return None
 
 
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd]")
+
+
 def _control_ratio(text: str) -> float:
+    """Share of characters that do not occur in text (C0/C1 controls, replacement character)."""
     if not text:
         return 0.0
-    bad = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\t\n\r\f\v") or 0x7F <= ord(ch) < 0xA0
-              or ch == "\ufffd")
-    return bad / len(text)
+    return len(_CONTROL.findall(text)) / len(text)
 
 
 def decode_text(data: bytes, *, name: str, encoding: str | None = None) -> tuple[str, str]:

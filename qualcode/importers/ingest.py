@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from ..errors import QualcodeError, SourceImportError
 from .base import Transcript, TranscriptMeta, sha256_bytes
 from .manifest import Manifest, ManifestEntry, RowError, load_manifest
-from .registry import ImporterOptions, get_importer, read_transcript, supported_suffixes
+from .registry import ImporterOptions, get_importer, parse_bytes, read_file_bytes, supported_suffixes
 
 if TYPE_CHECKING:
     from ..cases import CaseRegistry
@@ -141,6 +141,27 @@ class _Importer:
             self.case_ids = sync_cases(s, self.registry)
         self.vault = project.vault  # unlock once, before the first file
 
+    def duplicate(self, content_hash: str, display: str) -> FileResult | None:
+        """A ``duplicate`` result when this content is imported already, else None.
+
+        A vault row without a source (left by an interrupted import) is removed here, so the
+        content imports again."""
+        from ..store.models import Source
+        from ..vault.models import RawSource
+
+        vault = self.vault
+        with vault.session() as vs:
+            existing = vault.has_content(vs, content_hash)
+            if existing is None:
+                return None
+            with self.project.store.session() as s:
+                label = s.scalar(select(Source.label).where(Source.uid == existing))
+            if label is not None:
+                return FileResult(display, "duplicate", label=label, source_uid=existing,
+                                  message=f"{display}: same content as source {label}; not imported again")
+            vs.execute(delete(RawSource).where(RawSource.source_uid == existing))
+        return None
+
     def store(self, transcript: Transcript, display: str) -> FileResult:
         from ..store.models import Source
         from ..vault.models import RawSource
@@ -151,17 +172,9 @@ class _Importer:
         if not transcript.content_hash:
             transcript.content_hash = sha256_bytes(transcript.text.encode("utf-8"))
         vault, project = self.vault, self.project
-
-        with vault.session() as vs:
-            existing = vault.has_content(vs, transcript.content_hash)
-            if existing is not None:
-                with project.store.session() as s:
-                    label = s.scalar(select(Source.label).where(Source.uid == existing))
-                if label is not None:
-                    return FileResult(display, "duplicate", label=label, source_uid=existing,
-                                      message=f"{display}: same content as source {label}; not imported again")
-                # a vault row left by an interrupted import: replace it
-                vs.execute(delete(RawSource).where(RawSource.source_uid == existing))
+        dup = self.duplicate(transcript.content_hash, display)
+        if dup is not None:
+            return dup
 
         from ..store.models import new_uid
 
@@ -241,7 +254,12 @@ def import_files(project: "Project", paths: Sequence[Path | str] = (), *, manife
                     raise SourceImportError(f"{display}: not listed in manifest {manifest.path.name}")
                 meta = entry.meta
             get_importer(path.suffix)
-            transcript = read_transcript(path, meta=meta, options=importer.options)
+            data = read_file_bytes(path)
+            dup = importer.duplicate(sha256_bytes(data), display)  # before parsing: re-runs are cheap
+            if dup is not None:
+                return dup
+            transcript = parse_bytes(data, name=display, suffix=path.suffix, meta=meta, options=importer.options)
+            transcript.filename = path.name
             if manifest is None:
                 transcript.warnings.append("no manifest: imported without case, year or informant group")
             return importer.store(transcript, display)

@@ -132,19 +132,23 @@ def parse_bytes(data: bytes, *, name: str, suffix: str | None = None, meta: Tran
     return transcript
 
 
-def read_transcript(path: Path | str, *, meta: TranscriptMeta | None = None,
-                    options: ImporterOptions | None = None) -> Transcript:
-    """Read one transcript file with the importer registered for its suffix."""
-    path = Path(path)
-    get_importer(path.suffix)  # unknown suffix: fail before reading
+def read_file_bytes(path: Path) -> bytes:
+    """The raw bytes of a file, or a :class:`SourceImportError` naming it."""
     try:
-        data = path.read_bytes()
+        return Path(path).read_bytes()
     except FileNotFoundError:
         raise SourceImportError(f"{path}: file not found") from None
     except IsADirectoryError:
         raise SourceImportError(f"{path}: is a folder, not a file") from None
     except OSError as exc:
         raise SourceImportError(f"{path}: cannot be read ({exc.strerror or exc.__class__.__name__})") from None
-    transcript = parse_bytes(data, name=str(path), suffix=path.suffix, meta=meta, options=options)
+
+
+def read_transcript(path: Path | str, *, meta: TranscriptMeta | None = None,
+                    options: ImporterOptions | None = None) -> Transcript:
+    """Read one transcript file with the importer registered for its suffix."""
+    path = Path(path)
+    get_importer(path.suffix)  # unknown suffix: fail before reading
+    transcript = parse_bytes(read_file_bytes(path), name=str(path), suffix=path.suffix, meta=meta, options=options)
     transcript.filename = path.name
     return transcript
