@@ -86,9 +86,17 @@ def train_model(norne_dir: Path | str, out_dir: Path | str, *, work_dir: Path | 
     except SystemExit as exc:  # spaCy's CLI helpers exit on bad configs
         raise ModelError(f"training with {config_path} failed (exit {exc.code})") from exc
     seconds = time.perf_counter() - started
-    best = run_dir / "model-best"
+    return finalize_model(run_dir / "model-best", out_dir, norne_dir=norne_dir, split=split,
+                          config_path=config_path, evaluate=evaluate, extra={"training_seconds": round(seconds)})
+
+
+def finalize_model(best_dir: Path | str, out_dir: Path | str, *, norne_dir: Path | str, split: dict[str, Any],
+                   config_path: Path | str = CONFIG_PATH, evaluate: bool = True,
+                   extra: dict[str, Any] | None = None) -> dict:
+    """Copy a trained pipeline to ``out_dir``, score it on the UD test split and write its meta."""
+    best = Path(best_dir)
     if not (best / "config.cfg").is_file():
-        raise ModelError(f"training produced no model in {best}")
+        raise ModelError(f"no trained pipeline in {best}")
     out = Path(out_dir)
     if out.exists():
         shutil.rmtree(out)
@@ -98,5 +106,4 @@ def train_model(norne_dir: Path | str, out_dir: Path | str, *, work_dir: Path | 
         import spacy
 
         scores = evaluate_norne(spacy.load(out), norne_dir)
-    return write_meta(out, norne_dir=norne_dir, split=split, scores=scores, config_path=config_path,
-                      extra={"training_seconds": round(seconds)})
+    return write_meta(out, norne_dir=norne_dir, split=split, scores=scores, config_path=config_path, extra=extra)

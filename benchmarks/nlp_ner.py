@@ -1,0 +1,90 @@
+"""NER benchmark of qualcode's NLP pipeline: NorNE UD test scores (cased and lower-cased),
+nlp.pipe speed on one process, and model size. Writes benchmarks/results/nlp_ner.json.
+
+    .venv/bin/python benchmarks/nlp_ner.py [--norne /work/shared/data/norne] [--model NAME_OR_PATH]
+
+Needs NorNE (read-only; not in the repo). Published spaCy figures are from the 3.8.0 metas of
+nb_core_news_sm/md/lg (same NorNE labels and UD test split).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+from pathlib import Path
+
+import spacy
+
+from qualcode.nlp import load, shipped_model_path
+from qualcode.nlp.conll import read_conllu
+from qualcode.nlp.corpus import DEFAULT_NORNE, find_norne
+from qualcode.nlp.evaluate import dir_size_bytes, evaluate_norne, words_per_second
+
+PUBLISHED = {  # spaCy 3.8.0 model metas, NorNE UD test, exact span
+    "nb_core_news_sm": {"micro": {"p": 75.6, "r": 74.0, "f": 74.8}, "PER": {"f": 81.4}},
+    "nb_core_news_md": {"micro": {"f": 81.6}, "PER": {"f": 89.8}},
+    "nb_core_news_lg": {"micro": {"f": 83.9}, "PER": {"f": 92.2}, "LOC": {"f": 75.1}, "GPE_LOC": {"f": 87.4}},
+}
+
+
+def speed_texts(norne: Path, sents_per_text: int = 8) -> list[str]:
+    """Dev + test sentences joined into paragraph-sized texts (about the length of a transcript turn)."""
+    files = find_norne(norne)
+    sents = [s.text for s in read_conllu(files.test) + read_conllu(files.dev)]
+    return [" ".join(sents[i:i + sents_per_text]) for i in range(0, len(sents), sents_per_text)]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--norne", type=Path, default=DEFAULT_NORNE)
+    ap.add_argument("--model", default=None, help="pipeline name or path (default: the shipped model)")
+    ap.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "nlp_ner.json")
+    ap.add_argument("--batch-size", type=int, default=256)
+    args = ap.parse_args()
+    if not args.norne.is_dir():
+        print(f"NorNE not found at {args.norne}; pass --norne DIR", file=sys.stderr)
+        return 2
+    nlp = load(args.model)
+    path = Path(args.model) if args.model and Path(args.model).exists() else (
+        shipped_model_path() if args.model is None else Path(spacy.util.get_package_path(args.model)))
+    scores = evaluate_norne(nlp, args.norne)
+    texts = speed_texts(args.norne)
+    speed = words_per_second(nlp, texts, batch_size=args.batch_size)
+    cased, lower = scores["cased"], scores["lower"]
+    per_r = cased["per_label"]["PER"]["r"]
+    per_r_lower = lower["per_label"]["PER"]["r"]
+    result = {
+        "model": args.model or "shipped:" + shipped_model_path().name,
+        "model_version": nlp.meta.get("version"),
+        "pipes": nlp.pipe_names,
+        "recipe_version": nlp.meta.get("qualcode", {}).get("recipe_version"),
+        "size_bytes": dir_size_bytes(path),
+        "size_mb": round(dir_size_bytes(path) / 1e6, 2),
+        "ner": scores,
+        "lower_vs_cased": {"per_recall_cased": per_r, "per_recall_lower": per_r_lower,
+                           "per_recall_gap": round(per_r - per_r_lower, 2),
+                           "within_5_points": per_r - per_r_lower <= 5.0},
+        "speed": {**speed, "texts": len(texts), "n_process": 1},
+        "published": PUBLISHED,
+        "comparison": {
+            name: {"micro_f_gap": round(cased["micro"]["f"] - pub["micro"]["f"], 2),
+                   "per_f_gap": round(cased["per_label"]["PER"]["f"] - pub["PER"]["f"], 2)}
+            for name, pub in PUBLISHED.items()
+        },
+        "machine": {"python": platform.python_version(), "spacy": spacy.__version__,
+                    "cpus": os.cpu_count(), "platform": platform.platform(),
+                    "load_1min": round(os.getloadavg()[0], 2)},
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2), encoding="utf-8")
+    m = cased["micro"]
+    print(f"micro P/R/F {m['p']:.1f}/{m['r']:.1f}/{m['f']:.1f}  PER F {cased['per_label']['PER']['f']:.1f}  "
+          f"lower micro F {lower['micro']['f']:.1f}  PER R {per_r:.1f} -> {per_r_lower:.1f}  "
+          f"{speed['words_per_second']} words/s  {result['size_mb']} MB  -> {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,42 @@
+"""The training recipe end to end on the fictional sample (a few steps of a tiny network)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from qualcode.errors import ModelError
+from qualcode.nlp import load
+from qualcode.nlp.train import CONFIG_PATH, finalize_model, recipe_version, train_model
+
+NORNE = Path(__file__).parent / "fixtures" / "norne"
+TINY = {
+    "training.max_steps": 6, "training.eval_frequency": 3,
+    "components.tok2vec.model.encode.width": 16, "components.tok2vec.model.encode.depth": 1,
+    "components.tok2vec.model.embed.rows": [100, 50, 50, 20],
+}
+
+
+def test_train_writes_a_loadable_model_with_provenance(tmp_path: Path) -> None:
+    meta = train_model(NORNE, tmp_path / "model", work_dir=tmp_path / "work", overrides=TINY)
+    q = meta["qualcode"]
+    assert q["recipe_version"] == recipe_version(CONFIG_PATH) != "unversioned"
+    assert q["data"]["split"]["train_sentences"] == 3
+    assert set(q["scores"]) >= {"cased", "lower"} and q["scores"]["cased"]["entities"] == 3
+    on_disk = json.loads((tmp_path / "model" / "meta.json").read_text(encoding="utf-8"))
+    assert on_disk["qualcode"] == json.loads(json.dumps(q))
+    nlp = load(tmp_path / "model")
+    assert nlp.pipe_names == ["tok2vec", "ner"] and "PER" in nlp.get_pipe("ner").labels
+
+
+def test_finalize_refuses_an_empty_folder(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="no trained pipeline"):
+        finalize_model(tmp_path, tmp_path / "out", norne_dir=NORNE, split={})
+
+
+def test_recipe_version_of_a_broken_config(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.cfg"
+    bad.write_text("[nlp\nlang = nb\n", encoding="utf-8")
+    with pytest.raises(ModelError, match="not a valid spaCy config"):
+        recipe_version(bad)
