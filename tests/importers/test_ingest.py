@@ -192,3 +192,33 @@ def test_raw_text_is_not_readable_in_any_database_file(cases_project, write, tmp
         data = p.read_bytes()
         for needle in needles:
             assert needle not in data, f"{needle!r} readable in {p.name}"
+
+
+@pytest.mark.postgres
+def test_import_on_postgresql(tmp_path, write, postgres_url) -> None:
+    from qualcode.project import Project
+
+    from .conftest import CASES_YAML
+
+    cases = tmp_path / "cases.yaml"
+    cases.write_text(CASES_YAML, encoding="utf-8")
+    project = Project.init(tmp_path / "pg-project", database_url=postgres_url, cases_file=cases)
+    try:
+        a = write("a.txt", INTERVIEW)
+        m = write("manifest.yaml", "- {file: a.txt, case: B, year: 2020, informant_group: ledere}\n"
+                                   "- {file: a.txt, case: B, year: 2019}\n")
+        report = import_files(project, [a, write("tom.txt", b"")], manifest=m)
+        assert [r.label for r in report.imported] == ["B-2020-ledere-1"]
+        assert len(report.errors) == 1
+        assert import_files(project, [a], manifest=m).duplicates
+        assert counts(project) == (1, 1)
+    finally:
+        project.close()
+
+
+def test_unlabelled_transcript_imports_with_warning(cases_project, write) -> None:
+    report = import_files(cases_project, [write("prosa.txt", "Et referat uten talere.\n\nAndre avsnitt.\n")])
+    (r,) = report.imported
+    assert any("no speaker labels" in w for w in r.warnings)
+    with cases_project.store.session() as s:
+        assert s.scalar(select(Source.n_speakers)) == 0
