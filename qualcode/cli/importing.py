@@ -36,12 +36,11 @@ def import_cmd(state: CliState, paths: tuple[Path, ...], manifest: Path | None, 
         from ..exchange import import_qdpx  # written by the exchange stage
 
         result = import_qdpx(project, qdpx, anonymised=anonymised)
+        data = result.as_dict() if hasattr(result, "as_dict") else result
         if as_json:
-            print_json(result.as_dict() if hasattr(result, "as_dict") else result)
+            print_json(data)
         else:
-            console.print(f"[green]imported[/] {qdpx.name}")
-            if result is not None:
-                console.print(str(result))
+            _print_qdpx(qdpx, data)
         return
     if not paths and manifest is None:
         raise click.UsageError("give files or folders to import, or --manifest")
@@ -58,6 +57,22 @@ def import_cmd(state: CliState, paths: tuple[Path, ...], manifest: Path | None, 
         _print_report(report)
     if not report.ok:
         raise SystemExit(1)
+
+
+def _print_qdpx(path: Path, data) -> None:
+    console.print(f"[green]imported[/] {path.name}")
+    if not isinstance(data, dict):
+        return
+    table = Table(show_header=False, box=None)
+    for key, value in data.items():
+        if isinstance(value, bool) or value in (None, "", {}, []) or key == "path":
+            continue
+        if isinstance(value, dict):
+            value = ", ".join(f"{k}: {v}" for k, v in value.items())
+        elif isinstance(value, list):
+            value = "; ".join(map(str, value))
+        table.add_row(f"[bold]{key}[/]", str(value))
+    console.print(table)
 
 
 def _print_report(report) -> None:

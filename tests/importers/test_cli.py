@@ -62,3 +62,7 @@ def test_qdpx_delegates_to_exchange(cases_project, tmp_path, monkeypatch) -> Non
     res = run(cases_project, "import", "--qdpx", str(qdpx), "--anonymised", "--json")
     assert res.exit_code == 0, res.output
     assert calls == [("prosjekt.qdpx", True)]
+    human = run(cases_project, "import", "--qdpx", str(qdpx))
+    assert human.exit_code == 0 and "sources" in human.output and calls[-1] == ("prosjekt.qdpx", False)
+    both = run(cases_project, "import", "--qdpx", str(qdpx), str(qdpx))
+    assert both.exit_code == 1 and "cannot be combined" in both.output
