@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Any, Mapping, Sequence
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import ConfigError
 from .importers.base import Turn
 
 DEFAULT_MAX_WORDS = 120
@@ -29,6 +32,23 @@ ABBREVIATIONS = frozenset(
 _BOUNDARY = re.compile(r"""(?:\.\.\.|[.!?…])["'»”)\]]*(?=\s+["'«“(\[\-–—]?[A-ZÆØÅÄÖÉ0-9])""")
 _WORD = re.compile(r"\S+")
 _PREV_TOKEN = re.compile(r"(\S+)$")
+
+
+class SegmentationOptions(BaseModel):
+    """The ``segmentation`` section of ``qualcode.yaml``: ``max_words`` per passage."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    max_words: int = Field(default=DEFAULT_MAX_WORDS, ge=1)
+
+    @classmethod
+    def from_config(cls, section: Mapping[str, Any] | None) -> "SegmentationOptions":
+        try:
+            return cls.model_validate(dict(section or {}))
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            where = ".".join(str(p) for p in err["loc"])
+            raise ConfigError(f"qualcode.yaml segmentation.{where}: {err['msg']}") from None
 
 
 @dataclass(frozen=True)
@@ -125,4 +145,4 @@ def segment_turns(text: str, turns: Sequence[Turn], *, max_words: int = DEFAULT_
     return out
 
 
-__all__ = ["SegmentSpan", "segment_turns", "sentence_spans", "DEFAULT_MAX_WORDS"]
+__all__ = ["DEFAULT_MAX_WORDS", "SegmentSpan", "SegmentationOptions", "segment_turns", "sentence_spans"]

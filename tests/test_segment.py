@@ -65,3 +65,15 @@ def test_bad_offsets_and_limit_rejected() -> None:
         segment_turns(t.text[:2], t.turns)
     with pytest.raises(ValueError):
         segment_turns(t.text, t.turns, max_words=0)
+
+
+def test_segmentation_options_from_config() -> None:
+    from qualcode.errors import ConfigError
+    from qualcode.segment import SegmentationOptions
+
+    assert SegmentationOptions.from_config({}).max_words == 120
+    assert SegmentationOptions.from_config({"max_words": 60}).max_words == 60
+    with pytest.raises(ConfigError, match="segmentation.max_words"):
+        SegmentationOptions.from_config({"max_words": 0})
+    with pytest.raises(ConfigError, match="segmentation.words"):
+        SegmentationOptions.from_config({"words": 3})
