@@ -77,3 +77,20 @@ def test_segmentation_options_from_config() -> None:
         SegmentationOptions.from_config({"max_words": 0})
     with pytest.raises(ConfigError, match="segmentation.words"):
         SegmentationOptions.from_config({"words": 3})
+
+
+from hypothesis import given, settings, strategies as st
+
+_token = st.sampled_from(["Vi", "har", "ventetid", "f.eks.", "Ja.", "nei?", "Åse", "kom!", "...", "dvs.", "2020.",
+                          "«Hei»", "–", "ok", "Døgn", "enheten."])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_token, min_size=1, max_size=400), st.integers(min_value=1, max_value=50))
+def test_passages_keep_every_word_in_order_within_the_limit(words: list[str], max_words: int) -> None:
+    t = Transcript.from_turns([("I", "Spørsmål?"), ("B1", " ".join(words))])
+    spans = segment_turns(t.text, t.turns, max_words=max_words)
+    long = [s for s in spans if s.turn_index == 1]
+    assert all(len(t.text[s.start : s.end].split()) <= max_words for s in long)
+    assert " ".join(t.text[s.start : s.end] for s in long).split() == words
+    assert spans == segment_turns(t.text, t.turns, max_words=max_words)
