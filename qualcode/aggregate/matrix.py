@@ -20,7 +20,7 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import BigInteger, case, cast, distinct, func, literal, select
+from sqlalchemy import BigInteger, Integer, case, cast, distinct, func, literal, select
 from sqlalchemy.orm import Session
 
 from ..store.models import Case, Coder, Coding, Segment, Source
@@ -71,7 +71,7 @@ def _coding_only_conditions(rf: ResolvedFilters):
 
 def _bit(col, k: int):
     """0/1: is bit ``k`` of an integer mask set (portable: SQLite and PostgreSQL)."""
-    return col.op(">>")(literal(k, BigInteger)).op("&")(literal(1, BigInteger))
+    return col.op(">>")(literal(k, Integer)).op("&")(literal(1, BigInteger))
 
 
 def _theme_chunks(rf: ResolvedFilters) -> list[list[tuple[int, int]]]:
@@ -92,8 +92,10 @@ def _cell_counts(session: Session, rf: ResolvedFilters) -> pd.DataFrame:
     masks = []
     for q, chunk in enumerate(chunks):
         lo = chunk[0]
-        values = {cid: 1 << (index[tid] - lo) for cid, tid in rf.theme_of.items() if index[tid] in chunk}
-        expr = cast(case(values, value=Coding.code_id, else_=0), BigInteger) if values else literal(0, BigInteger)
+        values = {cid: literal(1 << (index[tid] - lo), BigInteger)
+                  for cid, tid in rf.theme_of.items() if index[tid] in chunk}
+        expr = (cast(case(values, value=Coding.code_id, else_=literal(0, BigInteger)), BigInteger)
+                if values else literal(0, BigInteger))
         masks.append(cast(func.sum(distinct(expr)), BigInteger).label(f"m{q}"))
     p = (
         select(Coding.segment_id, *masks)
@@ -151,17 +153,18 @@ def _coder_counts(session: Session, rf: ResolvedFilters) -> pd.DataFrame:
     n_c = len(coder_ids)
     per_chunk = max(1, MASK_BITS // n_c)
     index = {t.id: i for i, t in enumerate(rf.themes)}
-    coder_part = cast(case({cid: 1 << j for j, cid in enumerate(coder_ids)}, value=Coding.coder_id, else_=0),
-                      BigInteger)
+    coder_part = cast(case({cid: literal(1 << j, BigInteger) for j, cid in enumerate(coder_ids)},
+                           value=Coding.coder_id, else_=literal(0, BigInteger)), BigInteger)
     chunks = [list(range(i, min(i + per_chunk, len(rf.themes)))) for i in range(0, len(rf.themes), per_chunk)]
     masks = []
     for q, chunk in enumerate(chunks):
         lo = chunk[0]
-        values = {cid: 1 << ((index[tid] - lo) * n_c) for cid, tid in rf.theme_of.items() if index[tid] in chunk}
+        values = {cid: literal(1 << ((index[tid] - lo) * n_c), BigInteger)
+                  for cid, tid in rf.theme_of.items() if index[tid] in chunk}
         if not values:
             masks.append(literal(0, BigInteger).label(f"c{q}"))
             continue
-        code_part = cast(case(values, value=Coding.code_id, else_=0), BigInteger)
+        code_part = cast(case(values, value=Coding.code_id, else_=literal(0, BigInteger)), BigInteger)
         masks.append(cast(func.sum(distinct(code_part * coder_part)), BigInteger).label(f"c{q}"))
     stmt = (
         _coded_base(rf)

@@ -57,6 +57,8 @@ def _select_themes(rf: ResolvedFilters, themes: Sequence[str] | str | None) -> N
         )
     keep = {by_key[w].id for w in wanted}
     rf.themes = [t for t in rf.themes if t.id in keep]
+    rf.theme_of = {c: t for c, t in rf.theme_of.items() if t in keep}
+    rf.code_ids = tuple(sorted(rf.theme_of))
 
 
 def _quotes(cell_passages: list[Passage], vec, *, per_cell: int, lambda_: float, max_words: int) -> list[Quote]:
