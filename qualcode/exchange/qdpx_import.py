@@ -477,6 +477,7 @@ def _import(project: Any, pkg: Package, report: QdpxImportReport, *, anonymised:
                     note_targets.setdefault(r, ("code", code_by_guid.get(code_guid)))
             max_words = _max_words(project)
             transcripts: list[tuple[str, Transcript]] = []
+            batch_hashes: set[str] = set()
             for src in sources:
                 case = case_by_source.get(src.guid)
                 v = src.values
@@ -488,9 +489,14 @@ def _import(project: Any, pkg: Package, report: QdpxImportReport, *, anonymised:
                     meta = _meta(v, case.letter if case else None, report)
                     row = Source(uid=src.guid, label=_unique_label(f"qdpx-{src.guid[:8]}", labels), case=case,
                                  format="qdpx", status="pending", imported_at=utcnow())
+                    digest = sha256_bytes(src.raw)
+                    if digest in batch_hashes:  # two sources with identical text in one file
+                        digest = sha256_bytes(b"qdpx-source:" + src.guid.encode() + b"\0" + src.raw)
+                        report.keep("sources with the same text as another source in the file (kept apart)")
+                    batch_hashes.add(digest)
                     transcripts.append((src.guid, Transcript(
                         text=src.text, turns=split_turns(src.text), meta=meta, format="qdpx",
-                        filename=src.name or None, content_hash=sha256_bytes(src.raw))))
+                        filename=src.name or None, content_hash=digest)))
                 for fld in ("informant_group", "interview_form", "mode", "service_area", "unit_label", "setting",
                             "study", "language"):
                     if fld in v:
@@ -501,6 +507,8 @@ def _import(project: Any, pkg: Package, report: QdpxImportReport, *, anonymised:
                     except ValueError:
                         report.drop("non-integer years")
                 turns = split_turns(src.text)
+                if not turns:
+                    report.keep("empty sources (no text to segment)")
                 row.word_count = sum(len(src.text[t.start:t.end].split()) for t in turns)
                 row.n_speakers = len({t.speaker for t in turns if t.speaker})
                 s.add(row)
@@ -586,6 +594,9 @@ def _import(project: Any, pkg: Package, report: QdpxImportReport, *, anonymised:
                            title="Beskrivelse (REFI-QDA)", text=text))
                 report.keep("source descriptions (as source memos)")
                 report.memos += 1
+            unused_users = len(set(users) - set(coder_by_guid))
+            if unused_users:
+                report.drop("users who made no codings (not added as coders)", unused_users)
             if project_desc is not None and (project_desc.text or "").strip():
                 if anonymised:
                     s.add(Memo(target_type="project", target_id=None, kind="beskrivelse", author=IMPORT_CODER,
@@ -599,7 +610,7 @@ def _import(project: Any, pkg: Package, report: QdpxImportReport, *, anonymised:
                     report.held_notes += 1
             s.flush()
             # -- held material and the vault (last, so a store failure can undo them) ------------------
-            if not anonymised and (held["codings"] or held["notes"] or transcripts):
+            if not anonymised and (held["codings"] or held["notes"]):
                 held_dir = project.private_dir / HELD_DIR
                 held_dir.mkdir(parents=True, exist_ok=True)
                 import_id = derive("qdpx-import", pkg.path.name, utcnow().isoformat())
@@ -634,8 +645,11 @@ def _import(project: Any, pkg: Package, report: QdpxImportReport, *, anonymised:
                 vs.execute(delete(RawSource).where(RawSource.source_uid.in_(vault_uids)))
         raise
     if report.pending_sources:
-        report.messages.append(f"{report.pending_sources} sources wait in the vault: run `qualcode anonymise`, "
-                               "then apply the held codings")
+        report.messages.append(f"{report.pending_sources} sources wait in the vault: run `qualcode anonymise`"
+                               + (", then `qualcode apply-held-codings`" if report.held_codings else ""))
+    if report.held_notes:
+        report.messages.append(f"{report.held_notes} notes may identify people and were kept in {report.held_file} "
+                               "(private); review them before adding them as memos")
     return report
 
 
