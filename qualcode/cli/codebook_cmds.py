@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.tree import Tree
 
 from ..errors import CodebookError
-from .common import CliState, console, err_console, handle_errors, pass_state, print_json, progress
+from .common import CliState, console, handle_errors, pass_state, print_json, progress
 
 
 def _codebook_ref(state: CliState, file: Path | None) -> str | Path:
@@ -92,6 +92,26 @@ def _bar_callback(bar, task):
     return cb
 
 
+class _NoBar:
+    """Stands in for the progress bar when output must stay machine-readable (--json)."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+    def add_task(self, *_a, **_k) -> int:
+        return 0
+
+    def update(self, *_a, **_k) -> None:
+        return None
+
+
+def _bar(quiet: bool):
+    return _NoBar() if quiet else progress()
+
+
 @click.command()
 @click.option("--codebook", "codebook_file", type=click.Path(path_type=Path), default=None,
               help="Codebook YAML (default: the project's codebook).")
@@ -113,7 +133,7 @@ def autocode(state: CliState, codebook_file: Path | None, jsonl_in: Path | None,
 
         if jsonl_out is None:
             raise CodebookError("--jsonl needs --out")
-        with progress() as bar:
+        with _bar(as_json) as bar:
             task = bar.add_task("autocode", total=None)
             n = autocode_jsonl(jsonl_in, jsonl_out, codebook=_codebook_ref(state, codebook_file),
                                progress=_bar_callback(bar, task))
@@ -126,7 +146,7 @@ def autocode(state: CliState, codebook_file: Path | None, jsonl_in: Path | None,
     if train:
         from ..codebook.classifier import train_project_classifier
 
-        with progress() as bar:
+        with _bar(as_json) as bar:
             task = bar.add_task("train", total=None)
             rep = train_project_classifier(project, codebook=codebook_file, folds=folds,
                                            min_per_code=min_per_code, progress=_bar_callback(bar, task))
@@ -138,7 +158,7 @@ def autocode(state: CliState, codebook_file: Path | None, jsonl_in: Path | None,
         return
     from ..codebook.autocode import autocode_project
 
-    with progress() as bar:
+    with _bar(as_json) as bar:
         task = bar.add_task("autocode", total=None)
         rep = autocode_project(project, codebook=codebook_file, progress=_bar_callback(bar, task))
     if as_json:
