@@ -594,7 +594,7 @@ def _import(project: Any, pkg: Package, report: QdpxImportReport, *, anonymised:
                            title="Beskrivelse (REFI-QDA)", text=text))
                 report.keep("source descriptions (as source memos)")
                 report.memos += 1
-            unused_users = len(set(users) - set(coder_by_guid))
+            unused_users = len(set(users) - set(coder_by_guid) - {n.user for n in notes})
             if unused_users:
                 report.drop("users who made no codings (not added as coders)", unused_users)
             if project_desc is not None and (project_desc.text or "").strip():
