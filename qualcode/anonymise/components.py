@@ -139,12 +139,18 @@ class GazetteerRecogniser:
         n = len(doc)
         while i < n:
             tok = doc[i]
-            if taken[i] or not self._namelike(doc, i) or not self._usable(doc, i):
+            if taken[i] or not self._usable(doc, i):
+                i += 1
+                continue
+            if not self._namelike(doc, i):
+                if tok.is_upper and len(tok) > 1 and tok.text in self.places_single:  # USA
+                    _add(doc, Detection(tok.idx, tok.idx + len(tok.text), tok.text, "GPE_LOC", "gazetteers", 0.7))
                 i += 1
                 continue
             text = strip_genitive(tok.text)
             base = text[:-1] if text.endswith("s") else None
-            if text in self.first or text in self.last or base in self.first or _surname_shape(text):
+            mid = not sentence_initial(doc, i)
+            if text in self.first or text in self.last or base in self.first or (mid and _surname_shape(text)):
                 j = i + 1  # following capitalised words belong to the same person
                 while j < n and self._namelike(doc, j) and not taken[j] and doc[j - 1].whitespace_ == " " \
                         and doc[j].lower_ not in STOP_WORDS and strip_genitive(doc[j].text) not in self.places_single:

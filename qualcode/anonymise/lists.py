@@ -76,9 +76,12 @@ def countries() -> frozenset[str]:
     names: set[str] = set()
     for loc in ("nb", "nn"):
         for code, name in Locale(loc).territories.items():
-            if code.isalpha() and len(code) == 2:  # countries, not numeric regions
+            if code not in _NOT_PLACES:  # countries, continents and world regions
                 names.add(name)
-    return frozenset(names)
+    return frozenset(n for n in names if n[0].isupper())
+
+
+_NOT_PLACES = {"001", "ZZ", "XA", "XB", "QO", "UN", "EZ"}  # world, unknown, pseudo-locales, UN, eurozone
 
 
 @lru_cache(maxsize=1)
