@@ -24,7 +24,7 @@ MIN_RATIO = 1.5
 ALPHA = 0.05
 Z_MIN = 1.96
 MAX_WORDS = 4
-PRIOR_MASS = 100.0
+PRIOR_MASS = 10.0  # total pseudo-count of the prior: weak, cells are small
 
 
 @dataclass
@@ -113,9 +113,11 @@ def distinctive_words(texts_a: Sequence[str], texts_b: Sequence[str], background
     alpha = PRIOR_MASS * bg / bg.sum()
     a0 = alpha.sum()
     na, nb = ya.sum(), yb.sum()
-    delta = (np.log((yb + alpha) / (nb + a0 - yb - alpha))
-             - np.log((ya + alpha) / (na + a0 - ya - alpha)))
-    z = np.round(delta / np.sqrt(1.0 / (yb + alpha) + 1.0 / (ya + alpha)), 9)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        delta = (np.log((yb + alpha) / (nb + a0 - yb - alpha))
+                 - np.log((ya + alpha) / (na + a0 - ya - alpha)))
+        z = np.round(delta / np.sqrt(1.0 / (yb + alpha) + 1.0 / (ya + alpha)), 9)
+    z = np.where(np.isfinite(z), z, 0.0)  # a one-word vocabulary has nothing to contrast
     order_b = sorted(range(len(vocab)), key=lambda i: (-z[i], vocab[i]))
     order_a = sorted(range(len(vocab)), key=lambda i: (z[i], vocab[i]))
     words_b = [vocab[i] for i in order_b if z[i] > Z_MIN and yb[i] >= 2][:limit]
