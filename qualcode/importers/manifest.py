@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -148,6 +149,15 @@ def _csv_rows(data: bytes, path: Path) -> list[tuple[int, dict[str, Any]]]:
     return rows
 
 
+_NO_DATE = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$")
+
+
+def _norwegian_date(value: str) -> str:
+    """``03.10.2019`` (day.month.year) -> ``2019-10-03``; other values unchanged (ISO expected)."""
+    m = _NO_DATE.match(value)
+    return f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}" if m else value.strip()
+
+
 def _row_error(path: Path, row: int, file: str | None, field: str | None, problem: str) -> RowError:
     where = f"manifest {path.name} row {row}" + (f" ({file})" if file else "")
     what = f"field {field!r}: " if field else ""
@@ -188,10 +198,15 @@ def load_manifest(path: Path | str, *, registry: "CaseRegistry | None" = None) -
             err("year", "is required")
             continue
         try:
-            values["year"] = int(str(values["year"]).strip())
+            year = float(str(values["year"]).strip())  # spreadsheets write 2019 as 2019.0
+            if not year.is_integer():
+                raise ValueError
+            values["year"] = int(year)
         except ValueError:
             err("year", "is not a year")
             continue
+        if isinstance(values.get("date"), str):
+            values["date"] = _norwegian_date(values["date"])
         for key in ("informant_group", "interview_form", "mode", "setting", "study"):
             if isinstance(values.get(key), str):
                 values[key] = values[key].strip().lower()

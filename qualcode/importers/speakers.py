@@ -6,7 +6,9 @@ at the start of a line: ``I:``, ``Intervjuer:``, ``B1:``, ``Deltaker 2:``, ``Led
 accepted wherever they occur; capitalised names (``Kari``, ``Kari Nordmann``) are *weak*
 labels, accepted only when the same label starts lines at least
 ``ImporterOptions.name_label_min_count`` times in the file, so a sentence such as
-"Problemet: ..." is not mistaken for a speaker. Extra strong patterns come from
+"Problemet: ..." is not mistaken for a speaker. A line holding only a name and a time
+(``Kari Nordmann   0:03``, as Teams writes transcripts) is a speaker header: the utterance
+follows on the next lines. Extra strong patterns come from
 ``importers.speaker_labels`` in ``qualcode.yaml``.
 """
 from __future__ import annotations
@@ -33,6 +35,9 @@ _WEAK = re.compile(rf"^{_NAME_WORD}(?:\s(?:{_NAME_WORD}|\d{{1,3}})){{0,2}}(?:\s*
 TIMESTAMP = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 _TS_PREFIX = re.compile(rf"^\s*[\[(]\s*({TIMESTAMP})\s*[\])]\s*")
 _TS_BARE_LINE = re.compile(rf"^\s*({TIMESTAMP})\s*$")
+_TS_BARE_PREFIX = re.compile(rf"^\s*({TIMESTAMP})\s+(?=\S)")
+# A speaker header line as in Teams transcripts: "Kari Nordmann   0:03" (the utterance follows).
+_HEADER = re.compile(rf"^\s*([^:\t\n\[\]()]{{1,40}}?)\s+[\[(]?({TIMESTAMP})[\])]?\s*$")
 _LABEL = re.compile(r"^\s*(?:[*_]{1,2})?([^:\t\n*_]{1,40}?)(?:[*_]{1,2})?[ ]*(?::(?:[*_]{1,2})?(?=\s|$)|\t)\s*(.*)$",
                     re.DOTALL)
 
@@ -76,6 +81,17 @@ class LabelMatcher:
             line = line[m.end():]
         elif _TS_BARE_LINE.match(line):
             return None, 0, "", parse_timestamp(line.strip())
+        else:
+            header = _HEADER.match(line)
+            if header:
+                # a name followed by nothing but a time is a strong signal on its own
+                if self.strength(header.group(1)):
+                    return header.group(1).strip(), STRONG, "", parse_timestamp(header.group(2))
+            bare = _TS_BARE_PREFIX.match(line)  # "00:12:34 I: ..." (only before a label)
+            if bare:
+                m = _LABEL.match(line[bare.end():])
+                if m and self.strength(m.group(1).strip()):
+                    ts, line = parse_timestamp(bare.group(1)), line[bare.end():]
         m = _LABEL.match(line)
         if m:
             label = m.group(1).strip()

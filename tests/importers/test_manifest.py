@@ -83,3 +83,11 @@ def test_same_file_twice(files) -> None:
 def test_unreadable_manifest(write, content: str, name: str, match: str) -> None:
     with pytest.raises(ManifestError, match=match):
         load_manifest(write(name, content))
+
+
+def test_spreadsheet_year_and_norwegian_date(files) -> None:
+    m = manifest(files, "file;case;year;date\na.txt;A;2020.0;03.10.2020\nb.txt;A;2019;31.02.2019\n",
+                 name="manifest.csv")
+    assert m.entries[0].meta.year == 2020 and m.entries[0].meta.date.isoformat() == "2020-10-03"
+    (err,) = m.errors
+    assert err.row == 2 and err.field == "date"

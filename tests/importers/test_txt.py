@@ -103,3 +103,17 @@ def test_markdown_headings_and_bold_labels() -> None:
     assert speakers_and_text(t) == [(None, "Intervju"), ("I", "Hvordan går det?"), ("B1", "Bra, takk."),
                                     ("Leder", "Enig.")]
     assert t.format == "md"
+
+
+def test_bare_timestamp_before_a_label_and_time_in_prose() -> None:
+    t = parse_bytes("00:00:03 I: Hei.\n14:30 møttes vi.\n".encode(), name="x.txt")
+    assert speakers_and_text(t) == [("I", "Hei. 14:30 møttes vi.")]
+    assert t.turns[0].timestamp == 3.0
+
+
+def test_teams_style_speaker_header_lines() -> None:
+    text = "Kari Nordmann   0:03\nHei, velkommen.\n\nOla 1:02:03\nTakk.\nKari Nordmann   1:02:09\nDa starter vi.\n"
+    t = parse_bytes(text.encode(), name="teams.txt")
+    assert speakers_and_text(t) == [("Kari Nordmann", "Hei, velkommen."), ("Ola", "Takk."),
+                                    ("Kari Nordmann", "Da starter vi.")]
+    assert [turn.timestamp for turn in t.turns] == [3.0, 3723.0, 3729.0]
