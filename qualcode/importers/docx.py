@@ -1,7 +1,8 @@
 """Word (.docx) transcripts with python-docx.
 
-Body paragraphs and tables are read in document order; headers, footers, comments and
-footnotes are ignored. A speaker label is recognised when a paragraph starts with bold text
+Body paragraphs and tables (also inside content controls) are read in document order, with
+tracked insertions included and tracked deletions left out; headers, footers, comments,
+footnotes and text boxes are ignored. A speaker label is recognised when a paragraph starts with bold text
 (``**Kari**`` / ``**I:**``), or with a label followed by a colon or a tab. Tables of two
 columns are read as speaker | utterance (three columns: timestamp | speaker | utterance);
 other tables contribute their cells as paragraphs. Password-protected files (an encrypted
@@ -19,6 +20,10 @@ from .speakers import BREAK, STRONG, TIMESTAMP, LabelMatcher, Line, build_turns,
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_W_T, _W_TAB, _W_BR, _W_CR, _W_R = (f"{_W}{n}" for n in ("t", "tab", "br", "cr", "r"))
+_SKIP_INSIDE = {f"{_W}txbxContent", f"{_W}del",
+                "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"}
 _TS_CELL = re.compile(rf"^\s*[\[(]?\s*({TIMESTAMP})\s*[\])]?\s*$")
 
 
@@ -53,7 +58,7 @@ def _bold_prefix(paragraph) -> tuple[str, str, bool] | None:
     label = "".join(bold).strip()
     if not label or i == 0:
         return None
-    full = paragraph.text
+    full = _paragraph_text(paragraph)
     prefix = "".join(bold)
     rest = full[len(prefix):] if full.startswith(prefix) else full[len(full.split(label, 1)[0]) + len(label):]
     colon = label.endswith(":") or rest.lstrip().startswith(":")
@@ -64,8 +69,23 @@ def _bold_prefix(paragraph) -> tuple[str, str, bool] | None:
     return label, rest, colon
 
 
+def _paragraph_text(paragraph) -> str:
+    """Visible text of a paragraph, including tracked insertions, fields and inline content
+    controls (python-docx's ``Paragraph.text`` reads direct runs and hyperlinks only).
+    Deleted text (``w:delText``) and text boxes are left out."""
+    parts: list[str] = []
+    for el in paragraph._p.iter(_W_T, _W_TAB, _W_BR, _W_CR):
+        if any(a.tag in _SKIP_INSIDE for a in el.iterancestors()):
+            continue
+        if el.tag == _W_T:
+            parts.append(el.text or "")
+        elif el.getparent() is not None and el.getparent().tag == _W_R:  # not a tab stop in w:pPr
+            parts.append("\t" if el.tag == _W_TAB else "\n")
+    return "".join(parts)
+
+
 def _paragraph_lines(paragraph, matcher: LabelMatcher) -> list[Line | None]:
-    text = paragraph.text
+    text = _paragraph_text(paragraph)
     if not text.strip():
         return [BREAK]
     bold = _bold_prefix(paragraph)
@@ -96,7 +116,7 @@ def _table_lines(table, matcher: LabelMatcher) -> list[Line | None]:
             if id(cell._tc) in seen:
                 continue
             seen.add(id(cell._tc))
-            cells.append(cell.text.strip())
+            cells.append("\n".join(_paragraph_text(p) for p in cell.paragraphs).strip())
         ts = None
         if len(cells) == 3 and _TS_CELL.match(cells[0]):
             ts = parse_timestamp(_TS_CELL.match(cells[0]).group(1))
@@ -124,12 +144,22 @@ def _table_lines(table, matcher: LabelMatcher) -> list[Line | None]:
 def read_docx(data: bytes, *, name: str, options: ImporterOptions) -> ParseResult:
     from docx.table import Table
 
+    from docx.text.paragraph import Paragraph
+
     document = _open(data, name)
     matcher = LabelMatcher(options)
     items: list[Line | None] = []
-    for block in document.iter_inner_content():
-        if isinstance(block, Table):
-            items.extend(_table_lines(block, matcher))
-        else:
-            items.extend(_paragraph_lines(block, matcher))
+
+    def walk(container, parent) -> None:
+        for child in container.iterchildren():
+            if child.tag == f"{_W}p":
+                items.extend(_paragraph_lines(Paragraph(child, parent), matcher))
+            elif child.tag == f"{_W}tbl":
+                items.extend(_table_lines(Table(child, parent), matcher))
+            elif child.tag == f"{_W}sdt":  # content control around body paragraphs
+                content = child.find(f"{_W}sdtContent")
+                if content is not None:
+                    walk(content, parent)
+
+    walk(document.element.body, document._body)
     return build_turns(items, matcher)

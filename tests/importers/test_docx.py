@@ -103,3 +103,20 @@ def test_docx_norwegian_letters() -> None:
     d.add_paragraph("I: Blåbærsyltetøy på ørret, Æsop?")
     t = parse_bytes(_save(d), name="x.docx")
     assert turns(t) == [("I", "Blåbærsyltetøy på ørret, Æsop?")]
+
+
+def test_tracked_changes_and_content_controls() -> None:
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    d = docx.Document()
+    p = d.add_paragraph("B1: Vi har ")
+    p._p.append(parse_xml(f'<w:ins {nsdecls("w")} w:id="1" w:author="x"><w:r><w:t xml:space="preserve">ikke </w:t></w:r></w:ins>'))
+    p._p.append(parse_xml(f'<w:del {nsdecls("w")} w:id="2" w:author="x"><w:r><w:delText>aldri </w:delText></w:r></w:del>'))
+    p.add_run("ventetid.")
+    body = d.element.body
+    sdt = parse_xml(f'<w:sdt {nsdecls("w")}><w:sdtContent><w:p><w:r><w:t>I: Fra en innholdskontroll.</w:t></w:r></w:p>'
+                    '</w:sdtContent></w:sdt>')
+    body.insert(len(body) - 1, sdt)  # before sectPr
+    t = parse_bytes(_save(d), name="spor.docx")
+    assert turns(t) == [("B1", "Vi har ikke ventetid."), ("I", "Fra en innholdskontroll.")]
