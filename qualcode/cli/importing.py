@@ -9,7 +9,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from ..errors import QualcodeError, SourceImportError
-from .common import CliState, console, err_console, handle_errors, pass_state, print_json, progress
+from .common import CliState, console, handle_errors, pass_state, print_json, progress
 
 
 @click.command("import")

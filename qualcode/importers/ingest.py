@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import QualcodeError, SourceImportError
 from .base import Transcript, TranscriptMeta, sha256_bytes
-from .manifest import Manifest, ManifestEntry, RowError, load_manifest
+from .manifest import Manifest, RowError, load_manifest
 from .registry import ImporterOptions, get_importer, parse_bytes, read_file_bytes, supported_suffixes
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from qualcode.importers import Transcript, TranscriptMeta, import_files, import_transcripts
 from qualcode.store.models import Case, Source
-from qualcode.vault.models import AuditEvent, RawSource
+from qualcode.vault.models import RawSource
 
 from .conftest import INTERVIEW
 
