@@ -99,7 +99,18 @@ def sources() -> None:
     """Sources (interviews) in the analysis store."""
 
 
-def _source_dict(src, *, with_text: bool = False) -> dict:
+def _segment_counts(session, source_ids=None) -> dict[int, int]:
+    from sqlalchemy import func
+
+    from ..store.models import Segment
+
+    q = select(Segment.source_id, func.count()).group_by(Segment.source_id)
+    if source_ids is not None:
+        q = q.where(Segment.source_id.in_(source_ids))
+    return dict(session.execute(q).all())
+
+
+def _source_dict(src, *, segments: int = 0, with_text: bool = False) -> dict:
     data = {
         "id": src.id, "uid": src.uid, "label": src.label,
         "case": src.case.letter if src.case else None, "year": src.year,
@@ -107,7 +118,7 @@ def _source_dict(src, *, with_text: bool = False) -> dict:
         "date": src.interview_date, "language": src.language, "service_area": src.service_area,
         "unit_label": src.unit_label, "setting": src.setting, "study": src.study, "format": src.format,
         "status": src.status, "word_count": src.word_count, "n_speakers": src.n_speakers,
-        "segments": len(src.segments), "imported_at": src.imported_at, "anonymised_at": src.anonymised_at,
+        "segments": segments, "imported_at": src.imported_at, "anonymised_at": src.anonymised_at,
     }
     if with_text:
         # the analysis store holds anonymised text only; pending sources have none
@@ -126,10 +137,11 @@ def sources_list(state: CliState, status: str | None, as_json: bool) -> None:
 
     project = state.project()
     with project.store.session() as s:
-        q = select(Source).options(selectinload(Source.case), selectinload(Source.segments)).order_by(Source.id)
+        q = select(Source).options(selectinload(Source.case)).order_by(Source.id)
         if status:
             q = q.where(Source.status == status)
-        rows = [_source_dict(src) for src in s.scalars(q)]
+        n_segments = _segment_counts(s)
+        rows = [_source_dict(src, segments=n_segments.get(src.id, 0)) for src in s.scalars(q)]
     if as_json:
         print_json(rows)
         return
@@ -157,11 +169,10 @@ def sources_show(state: CliState, source: str, as_json: bool) -> None:
         cond = [Source.label == source, Source.uid == source]
         if source.isdigit():
             cond.append(Source.id == int(source))
-        src = s.scalar(select(Source).options(selectinload(Source.case), selectinload(Source.segments))
-                       .where(or_(*cond)))
+        src = s.scalar(select(Source).options(selectinload(Source.case)).where(or_(*cond)))
         if src is None:
             raise QualcodeError(f"no source {source!r} (give an id, label or uid; see `qualcode sources list`)")
-        data = _source_dict(src, with_text=True)
+        data = _source_dict(src, segments=_segment_counts(s, [src.id]).get(src.id, 0), with_text=True)
     if as_json:
         print_json(data)
         return

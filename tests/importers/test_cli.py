@@ -66,3 +66,21 @@ def test_qdpx_delegates_to_exchange(cases_project, tmp_path, monkeypatch) -> Non
     assert human.exit_code == 0 and "sources" in human.output and calls[-1] == ("prosjekt.qdpx", False)
     both = run(cases_project, "import", "--qdpx", str(qdpx), str(qdpx))
     assert both.exit_code == 1 and "cannot be combined" in both.output
+
+
+def test_sources_show_text_only_once_anonymised(cases_project, write) -> None:
+    from sqlalchemy import select
+
+    from qualcode.importers import import_files
+    from qualcode.store.models import Segment, Source
+
+    import_files(cases_project, [write("a.txt", INTERVIEW)])
+    with cases_project.store.session() as s:  # what the anonymiser does on release
+        src = s.scalar(select(Source))
+        src.status, src.text = "anonymised", "I: Velkommen, [PERSON 1]."
+        s.add(Segment(source=src, ordinal=0, turn_index=0, speaker="I", start=3, end=25, text="Velkommen, [PERSON 1]."))
+    shown = json.loads(run(cases_project, "sources", "show", "1", "--json").stdout)
+    assert shown["text"] == "I: Velkommen, [PERSON 1]." and shown["segments"] == 1
+    listed = json.loads(run(cases_project, "sources", "list", "--status", "anonymised", "--json").stdout)
+    assert [x["segments"] for x in listed] == [1]
+    assert json.loads(run(cases_project, "sources", "list", "--status", "pending", "--json").stdout) == []
