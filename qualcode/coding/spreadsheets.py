@@ -193,6 +193,11 @@ def read_table(path: Path | str) -> tuple[list[str], list[tuple[int, list[str]]]
     return header, rows
 
 
+def _short(value: str, limit: int = 40) -> str:
+    """A user-typed name cut short, so a misplaced sentence is never echoed in full."""
+    return value if len(value) <= limit else value[:limit - 1] + "…"
+
+
 def _rows_text(rows: Iterable[int]) -> str:
     rows = sorted(set(rows))
     more = f" and {len(rows) - MAX_LISTED} more" if len(rows) > MAX_LISTED else ""
@@ -234,11 +239,11 @@ def parse_sheet(session: Session, path: Path | str, *, coder: str | None = None,
     header, rows = read_table(path)
     name = path.name
     cols = {h.strip().lower(): i for i, h in enumerate(header) if h.strip()}
+    if "segment_id" not in cols and "segment_uid" not in cols:
+        raise CodingError(f"{name}: wrong layout — no 'segment_id' or 'segment_uid' column in the first row "
+                          f"({len([h for h in header if h])} column header(s))")
     if len(cols) != len([h for h in header if h.strip()]):
         raise CodingError(f"{name}: duplicate column headers")
-    if "segment_id" not in cols and "segment_uid" not in cols:
-        raise CodingError(f"{name}: wrong layout — no 'segment_id' or 'segment_uid' column "
-                          f"(found: {', '.join(h for h in header if h)[:200]})")
     other = [(i, h.strip()) for i, h in enumerate(header)
              if h.strip() and h.strip().lower() not in FIXED and h.strip().lower() not in IGNORED
              and not h.strip().lower().startswith("coder:")]
@@ -246,7 +251,8 @@ def parse_sheet(session: Session, path: Path | str, *, coder: str | None = None,
         layout = "codes"
         extra = [h for i, h in other if h.lower() != "codes"]
         if extra:
-            raise CodingError(f"{name}: wrong layout — a 'codes' column and code columns ({', '.join(extra[:10])}); use one")
+            raise CodingError(f"{name}: wrong layout — a 'codes' column and code columns "
+                              f"({', '.join(_short(h) for h in extra[:MAX_LISTED])}); use one")
     elif other:
         layout = "wide"
     else:
@@ -264,7 +270,7 @@ def parse_sheet(session: Session, path: Path | str, *, coder: str | None = None,
         by_name[ref] = next(iter(found)) if len(found) == 1 else (active[0] if len(active) == 1 else None)
     code_cols: list[tuple[int, Code]] = []
     if layout == "wide":
-        unknown = [h for _, h in other if by_name.get(h) is None]
+        unknown = [_short(h) for _, h in other if by_name.get(h) is None]
         if unknown:
             raise CodingError(f"{name}: unknown or ambiguous code column(s): {', '.join(unknown[:MAX_LISTED])}")
         code_cols = [(i, by_name[h]) for i, h in other]  # type: ignore[misc]
@@ -358,7 +364,7 @@ def parse_sheet(session: Session, path: Path | str, *, coder: str | None = None,
     if bad_cells:
         errors.append(f"cells that are not 1/0 (row/column): {', '.join(bad_cells[:MAX_LISTED])}")
     if unknown_codes:
-        parts = [f"{k!r} (row {_rows_text(v)})" for k, v in list(unknown_codes.items())[:MAX_LISTED]]
+        parts = [f"{_short(k)!r} (row {_rows_text(v)})" for k, v in list(unknown_codes.items())[:MAX_LISTED]]
         errors.append(f"unknown or ambiguous code(s): {'; '.join(parts)}")
     if errors:
         raise CodingError(f"{name}: refused, nothing imported — " + "; ".join(errors))

@@ -182,3 +182,20 @@ def test_bad_input(project, corpus):
         agreement(project, ["kari", "ola"], segments=[corpus.segments[0].id, 99999])
     with pytest.raises(CodingError, match="unknown source"):
         agreement(project, ["kari", "ola"], sources=["Z-1999-x"])
+
+
+def test_auto_coder_against_a_person(project, corpus):
+    seg = corpus.segments
+    with project.store.session() as s:
+        add_coder(s, "auto:test@1.0", kind="auto")
+        for i in (0, 2, 4):
+            add_coding(s, seg[i].id, "informasjon", "auto", method="auto")
+        for i in (0, 2):
+            add_coding(s, seg[i].id, "informasjon", "kari")
+    rep = agreement(project, ["auto", "kari"], ["informasjon"])
+    assert rep.coders == ["auto:test@1.0", "kari"]
+    row = rep.codes[0]
+    assert row.agreement == pytest.approx(5 / 6) and row.applied == {"auto:test@1.0": 3.0, "kari": 2.0}
+    # 2x2 table: both 2, auto only 1, neither 3 -> kappa = (5/6 - p_e) / (1 - p_e), p_e = (3*2 + 3*4)/36
+    p_e = (3 * 2 + 3 * 4) / 36
+    assert row.kappa == pytest.approx((5 / 6 - p_e) / (1 - p_e))

@@ -165,3 +165,18 @@ def test_error_messages_never_contain_text(project, corpus, tmp_path):
         with pytest.raises(CodingError) as err:
             import_codings(s, tmp_path / "t.xlsx", coder="kari")
     assert seg.text not in str(err.value) and "ukjent_kode" in str(err.value)
+
+
+def test_sheet_without_header_row_does_not_echo_text(project, corpus, tmp_path):
+    seg = corpus.segments[0]
+    path = _write_csv(tmp_path / "noheader.csv", [[str(seg.id), seg.uid, "A", "I1", seg.text, "kari", "1"]])
+    with project.store.session() as s:
+        with pytest.raises(CodingError, match="wrong layout") as err:
+            import_codings(s, path)
+    assert seg.text not in str(err.value)
+    long_code = "informasjon om forløpet som ble gitt i første samtale med pasienten"
+    path = _write_csv(tmp_path / "long.csv", [["segment_id", "codes"], [str(seg.id), long_code]])
+    with project.store.session() as s:
+        with pytest.raises(CodingError, match="unknown or ambiguous code") as err:
+            import_codings(s, path, coder="kari")
+    assert long_code not in str(err.value)
