@@ -476,6 +476,10 @@ def _import(project: Any, pkg: Package, report: QdpxImportReport, *, anonymised:
                 for r in refs:
                     note_targets.setdefault(r, ("code", code_by_guid.get(code_guid)))
             max_words = _max_words(project)
+            wanted = [c[0] for src in sources for sel in src.selections for c in sel.codings]
+            taken_coding_uids: set[str] = set()
+            for i in range(0, len(wanted), 500):
+                taken_coding_uids.update(s.scalars(select(Coding.uid).where(Coding.uid.in_(wanted[i:i + 500]))))
             transcripts: list[tuple[str, Transcript]] = []
             batch_hashes: set[str] = set()
             for src in sources:
@@ -549,8 +553,9 @@ def _import(project: Any, pkg: Package, report: QdpxImportReport, *, anonymised:
                         coder = coder_for(user)
                         for i, (seg, cs, ce) in enumerate(pieces):
                             uid = cg if i == 0 else derive("coding-piece", cg, i)
-                            if s.scalar(select(Coding.id).where(Coding.uid == uid)) is not None:
+                            if uid in taken_coding_uids:
                                 uid = derive("coding-reimport", uid, datetime.now(timezone.utc).isoformat())
+                            taken_coding_uids.add(uid)
                             s.add(Coding(uid=uid, segment=seg, code=code_by_guid[code_guid], coder=coder,
                                          method=_method(coder.kind), start=cs, end=ce,
                                          created_at=created or utcnow()))

