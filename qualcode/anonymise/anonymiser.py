@@ -6,6 +6,7 @@ and then propagates every person/place/organisation form found in *any* text of 
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -21,6 +22,7 @@ from .components import (
     NerRecogniser,
     Resolver,
     detections,
+    forms_of,
     propagatable,
     strip_genitive,
 )
@@ -55,6 +57,16 @@ def read_deny_file(path: Path) -> list[str]:
     except UnicodeDecodeError as exc:
         raise AnonymisationError(f"{path}: deny-list is not valid UTF-8") from exc
     return [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
+
+
+
+
+def lowercase_words(texts: Sequence[str]) -> set[str]:
+    """Words written in lower case somewhere in the batch (common nouns, not names)."""
+    out: set[str] = set()
+    for text in texts:
+        out.update(m.group(0) for m in re.finditer(r"\b[a-zæøåéü][a-zæøåéü-]+\b", text))
+    return out
 
 
 class Anonymiser:
@@ -117,12 +129,16 @@ class Anonymiser:
         if self.config.propagate:
             if not known_forms:
                 forms.update(self.pseudonyms.known_forms())
+            common = lowercase_words(texts)
             for found in raw:
-                kept = [d for d in found if d.source in ("denylist", "identifiers") or d.text not in self.resolver.allow]
-                for d in kept:
+                for d in found:
+                    if d.source != "denylist" and (d.text in self.resolver.allow or d.text.lower() in common):
+                        continue  # a word also written in lower case is a common noun: no propagation
                     if propagatable(d, self.resolver.allow):
-                        forms.setdefault(strip_genitive(d.text), d.label)
-        return [self.resolver.finish(text, found, forms) for text, found in zip(texts, raw)]
+                        for form in forms_of(d):
+                            if form.lower() not in common:
+                                forms.setdefault(form, d.label)
+        return [self.resolver.finish(text, found, forms, propagate_own=False) for text, found in zip(texts, raw)]
 
     def detect(self, text: str) -> list[Detection]:
         return self.detect_batch([text])[0]

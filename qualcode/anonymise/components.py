@@ -102,6 +102,7 @@ class GazetteerRecogniser:
     def __init__(self, nlp: Language) -> None:
         self.first = lists.first_names()
         self.last = lists.surnames()
+        self.norwegian = lists.norwegian_names()
         places = lists.places()
         self.places_single = frozenset(p for p in places if " " not in p)
         self.phrases = PhraseMatcher(nlp.vocab, attr="ORTH")
@@ -150,7 +151,10 @@ class GazetteerRecogniser:
             text = strip_genitive(tok.text)
             base = text[:-1] if text.endswith("s") else None
             mid = not sentence_initial(doc, i)
-            if text in self.first or text in self.last or base in self.first or (mid and _surname_shape(text)):
+            known = text in self.first or text in self.last or base in self.first
+            if known and not mid and text not in self.norwegian and base not in self.norwegian:
+                known = False  # at a sentence start only Norwegian names count ("Huff", "Smart")
+            if known or (mid and _surname_shape(text)):
                 j = i + 1  # following capitalised words belong to the same person
                 while j < n and self._namelike(doc, j) and not taken[j] and doc[j - 1].whitespace_ == " " \
                         and doc[j].lower_ not in STOP_WORDS and strip_genitive(doc[j].text) not in self.places_single:
@@ -265,6 +269,16 @@ def propagatable(det: Detection, allow: AllowList) -> bool:
             and form.lower() not in STOP_WORDS and form not in allow and "\n" not in form)
 
 
+def forms_of(det: Detection) -> list[str]:
+    """The form to propagate, plus the parts of a multi-word person name (``Signy Fardal`` →
+    ``Signy``, ``Fardal``): people are often named by one part later on."""
+    base = strip_genitive(det.text.strip())
+    out = [base]
+    if det.category == "PERSON" and " " in base:
+        out += [p for p in base.split() if len(p) >= 3 and p[0].isupper() and p.lower() not in STOP_WORDS]
+    return out
+
+
 def propagation_pattern(forms: Iterable[str]) -> re.Pattern | None:
     forms = sorted({strip_genitive(f) for f in forms}, key=len, reverse=True)
     if not forms:
@@ -288,6 +302,15 @@ def propagate(text: str, found: list[Detection], forms: dict[str, str], pattern:
     return out
 
 
+def keep(det: Detection, allow: AllowList) -> bool:
+    """Allow-listed terms and one-letter NER hits (case labels such as "A") are not masked."""
+    if det.source in ("denylist", "review", "identifiers"):
+        return True
+    if det.text in allow:
+        return False
+    return not (det.source == "ner" and len(det.text.strip()) < 2)
+
+
 class Resolver:
     """Allow-list, in-document propagation, overlap resolution."""
 
@@ -295,13 +318,20 @@ class Resolver:
         self.allow = AllowList(allow)
         self.propagate = propagate
 
-    def finish(self, text: str, found: list[Detection], extra_forms: dict[str, str] | None = None) -> list[Detection]:
-        kept = [d for d in found if d.source in ("denylist", "review", "identifiers") or d.text not in self.allow]
+    def finish(self, text: str, found: list[Detection], extra_forms: dict[str, str] | None = None, *,
+               propagate_own: bool = True) -> list[Detection]:
+        """Allow-list, propagation (of ``extra_forms`` and, with ``propagate_own``, of this
+        text's own person/place/organisation forms), overlap resolution."""
+        kept = [d for d in found if keep(d, self.allow)]
         if self.propagate:
             forms = dict(extra_forms or {})
-            for d in kept:
-                if propagatable(d, self.allow):
-                    forms.setdefault(strip_genitive(d.text), d.label)
+            if propagate_own:
+                common = {m.group(0) for m in re.finditer(r"\b[a-zæøåéü][a-zæøåéü-]+\b", text)}
+                for d in kept:
+                    if propagatable(d, self.allow) and (d.source == "denylist" or d.text.lower() not in common):
+                        for form in forms_of(d):
+                            if form.lower() not in common:
+                                forms.setdefault(form, d.label)
             kept = propagate(text, kept, forms, propagation_pattern(forms))
         return with_text(resolve_overlaps(kept), text)
 

