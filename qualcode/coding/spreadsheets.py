@@ -89,6 +89,10 @@ def coding_table(session: Session, *, coders: Sequence[str] | None = None, layou
     code_rows = ([resolve_code(session, c) for c in codes] if codes is not None
                  else list(session.scalars(select(Code).where(Code.active.is_(True)).order_by(Code.path))))
     code_ids = {c.id for c in code_rows}
+    seen: dict[str, int] = {}
+    for c in code_rows:
+        seen[c.key] = seen.get(c.key, 0) + 1
+    name_of = {c.id: c.key if seen[c.key] == 1 else c.path for c in code_rows}  # path when a key repeats
     seg_q = (select(Segment.id, Segment.uid, Source.label, Segment.speaker, Segment.text)
              .join(Source, Segment.source_id == Source.id).order_by(Source.label, Segment.ordinal))
     if sources is not None:
@@ -101,13 +105,13 @@ def coding_table(session: Session, *, coders: Sequence[str] | None = None, layou
     segments = session.execute(seg_q).all()
     applied: dict[tuple[int, int], set[str]] = {}
     if coder_rows:
-        key_of = {c.id: c.key for c in code_rows}
+        key_of = name_of
         q = (select(Coding.segment_id, Coding.coder_id, Coding.code_id)
              .where(Coding.status == "active", Coding.coder_id.in_([c.id for c in coder_rows])))
         for seg_id, coder_id, code_id in session.execute(q):
             if code_id in code_ids:
                 applied.setdefault((seg_id, coder_id), set()).add(key_of[code_id])
-    keys = [c.key for c in code_rows]
+    keys = [name_of[c.id] for c in code_rows]
     header = list(FIXED) + (keys if layout == "wide" else ["codes"])
     rows: list[list[Any]] = []
     for coder in coder_rows or [None]:
