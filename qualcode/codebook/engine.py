@@ -10,13 +10,16 @@ costs one dict lookup per token plus the spaCy matchers, which run in Cython.
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
+from itertools import accumulate
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
 import spacy
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
+from spacy.attrs import LEMMA, LOWER, ORTH, SPACY
 from spacy.tokens import Doc
 
 from ..errors import CodebookError
@@ -127,6 +130,8 @@ class RuleEngine:
         self.regexes: list[tuple[int, Any]] = []
         self.uses_phrase = False
         self.uses_matcher = False
+        self._anchors: list[Any] = []  # frozenset of words or compiled regex, per pattern
+        self._matcher_everywhere = False
         self.compiled: list[_Compiled] = []
         self.contexts: list[Context] = []
         self.thresholds = {c.id: c.threshold for c in self.codebook.codes}
@@ -141,6 +146,58 @@ class RuleEngine:
             except Exception as exc:  # pattern accepted by validation but refused by spaCy
                 raise CodebookError(f"rule {rule.id}: cannot compile ({exc.__class__.__name__})") from exc
         self._rule_key = {self.nlp.vocab.strings.add(f"r{i}"): i for i in range(len(self.compiled))}
+        self._hash_cache: dict[int, tuple[int, ...]] = {}
+        self._anchor_cache: dict[str, tuple[int, int] | None] = {}
+        self._anchor_hash_cache: dict[int, tuple[int, int] | None] = {}
+
+    # -- Matcher anchoring ----------------------------------------------------------------------
+    def add_matcher_patterns(self, key: str, patterns: list[list[dict[str, Any]]]) -> None:
+        """Add Matcher patterns and record their anchors (see :func:`_pattern_anchor`)."""
+        self.matcher.add(key, patterns)
+        self.uses_matcher = True
+        for pat in patterns:
+            found = _pattern_anchor(pat)
+            if found is None:
+                self._matcher_everywhere = True
+            else:
+                anchor, k = found
+                self._anchors.append((anchor, k, len(pat) - k))
+
+    def _anchor_window(self, word: str) -> tuple[int, int] | None:
+        """Tokens before/after an anchor word that a match through it can reach (None: no anchor)."""
+        if word in self._anchor_cache:
+            return self._anchor_cache[word]
+        before = after = -1
+        for anchor, b, a in self._anchors:
+            if (word in anchor) if isinstance(anchor, frozenset) else bool(anchor.search(word)):
+                before, after = max(before, b), max(after, a)
+        win = (before, after) if before >= 0 else None
+        self._anchor_cache[word] = win
+        return win
+
+    def _matcher_hits(self, doc: Doc, lowers: list[int] | None) -> list[tuple[int, int, int]]:
+        """Run the Matcher only on windows around anchor tokens (every match contains one)."""
+        if self._matcher_everywhere or lowers is None:
+            return list(self.matcher(doc))
+        strings = doc.vocab.strings
+        windows: list[list[int]] = []
+        acache = self._anchor_hash_cache
+        n = len(lowers)
+        for i, h in enumerate(lowers):
+            if h in acache:
+                win = acache[h]
+            else:
+                win = acache[h] = self._anchor_window(strings[h])
+            if win is not None:
+                a, b = max(0, i - win[0]), min(n, i + win[1])
+                if windows and a <= windows[-1][1]:
+                    windows[-1][1] = b
+                else:
+                    windows.append([a, b])
+        out: list[tuple[int, int, int]] = []
+        for a, b in windows:
+            out.extend((key, a + s, a + e) for key, s, e in self.matcher(doc[a:b]))
+        return out
 
     def _context(self, ctx: Context | None) -> int | None:
         if ctx is None:
@@ -157,14 +214,23 @@ class RuleEngine:
         strings = doc.vocab.strings
         lookup = self.stems.lookup
         targets = self.stems.targets
+        hcache = self._hash_cache
         raw: list[tuple[int, int, int]] = []  # rule idx, start, end
         ctx_pos: dict[int, list[int]] = defaultdict(list)
+        n = len(doc)
+        if n:
+            arr = doc.to_array([LOWER, ORTH, SPACY, LEMMA])
+            lowers, orths, spaces = arr[:, 0].tolist(), arr[:, 1].tolist(), arr[:, 2].tolist()
+            lemmas = arr[:, 3].tolist() if arr[:, 3].any() else None  # cheaper than has_annotation
+        else:
+            lowers, orths, spaces, lemmas = [], [], [], None
         if len(self.stems):
-            use_lemma = doc.has_annotation("LEMMA")
-            lowers = doc.to_array("LOWER").tolist() if len(doc) else []
-            lemmas = doc.to_array("LEMMA").tolist() if use_lemma and len(doc) else None
             for i, h in enumerate(lowers):
-                tids = lookup(strings[h])
+                tids = hcache.get(h)
+                if tids is None:
+                    tids = hcache[h] = lookup(strings[h])
+                if not tids and lemmas is None:
+                    continue
                 if lemmas is not None and lemmas[i] != h and lemmas[i]:
                     tids = tids + lookup(strings[lemmas[i]].lower())
                 for tid in tids:
@@ -177,15 +243,18 @@ class RuleEngine:
             for key, s, e in self.phrase_matcher(doc):
                 raw.append((self._rule_key[key], s, e))
         if self.uses_matcher:
-            for key, s, e in self.matcher(doc):
+            for key, s, e in self._matcher_hits(doc, lowers):
                 raw.append((self._rule_key[key], s, e))
-        if self.regexes:
-            low = doc.text.lower()
+        if self.regexes and n:
+            # doc.text rebuilt from the arrays (same characters, no Token objects)
+            pieces = [strings[o] + (" " if sp else "") for o, sp in zip(orths, spaces)]
+            starts = list(accumulate((len(p) for p in pieces), initial=0))
+            low = "".join(pieces).lower()
             for idx, rx in self.regexes:
                 for m in rx.finditer(low):
-                    span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
-                    if span is not None:
-                        raw.append((idx, span.start, span.end))
+                    a = bisect_right(starts, m.start()) - 1
+                    b = max(a + 1, bisect_left(starts, m.end()))
+                    raw.append((idx, a, min(b, n)))
         out: list[tuple[int, RuleHit]] = []
         for idx, s, e in raw:
             comp = self.compiled[idx]
@@ -193,7 +262,11 @@ class RuleEngine:
                 continue
             if comp.forbid is not None and _near(ctx_pos.get(comp.forbid), s, e, self.contexts[comp.forbid].window):
                 continue
-            out.append((idx, RuleHit(comp.rule.id, s, e, doc[s:e].text)))
+            if e - s == 1:
+                words = strings[orths[s]]
+            else:
+                words = "".join(strings[orths[k]] + (" " if spaces[k] and k < e - 1 else "") for k in range(s, e))
+            out.append((idx, RuleHit(comp.rule.id, s, e, words)))
         return out
 
     def code_doc(self, doc: Doc) -> CodingResult:
@@ -230,6 +303,35 @@ class RuleEngine:
         """Code many texts (tokenizer only, streamed)."""
         for doc in self.nlp.tokenizer.pipe(texts, batch_size=batch_size):
             yield self.code_doc(doc)
+
+
+def _pattern_anchor(pattern: list[dict[str, Any]]):
+    """Words (frozenset) or a regex that one token of every match must satisfy, with that
+    token's index in the pattern: the first non-optional token spec, when it constrains
+    LOWER/TEXT/ORTH (only optional specs may precede it, so a match starts at most ``index``
+    tokens before the anchor and ends within ``len(pattern) - index`` after it); None when unknown
+    (then the Matcher runs on the whole Doc). Comparisons are on lowercased words, so
+    a case-sensitive TEXT constraint gives a superset, which is safe for a pre-filter."""
+    import re
+
+    if any(spec.get("OP") not in {None, "?", "!", "1"} for spec in pattern):
+        return None  # repeats (*, +, {n,m}) make the span unbounded: run on the whole Doc
+    for k, spec in enumerate(pattern):
+        if spec.get("OP") in {"?", "!"}:
+            continue
+        for key in ("LOWER", "TEXT", "ORTH"):
+            if key not in spec:
+                continue
+            val = spec[key]
+            if isinstance(val, str):
+                return frozenset([val.lower()]), k
+            if isinstance(val, dict) and isinstance(val.get("IN"), list) and len(val) == 1:
+                return frozenset(str(v).lower() for v in val["IN"]), k
+            if isinstance(val, dict) and isinstance(val.get("REGEX"), str) and len(val) == 1 and key == "LOWER":
+                return re.compile(val["REGEX"]), k
+        # a required token without a usable constraint: the anchor cannot be placed safely
+        return None
+    return None
 
 
 def _near(positions: list[int] | None, start: int, end: int, window: int) -> bool:

@@ -138,8 +138,7 @@ class MatcherRule(RuleType):
 
     @classmethod
     def compile(cls, rule: Rule, index: int, engine: "RuleEngine") -> None:
-        engine.matcher.add(f"r{index}", rule.patterns)
-        engine.uses_matcher = True
+        engine.add_matcher_patterns(f"r{index}", rule.patterns)
 
 
 @register_rule_type("regex")

@@ -109,3 +109,20 @@ def test_lemmas_used_when_present(mini):
 def test_code_many_matches_code(engine):
     texts = ["Behandlingsplanen.", "Ingenting her.", "Bruker FIT."]
     assert [r.codes for r in engine.code_many(texts)] == [engine.code(t).codes for t in texts]
+
+
+def test_anchored_matcher_finds_what_the_full_matcher_finds():
+    from qualcode.codebook import load_codebook
+
+    engine = RuleEngine(load_codebook("pakkeforlop"))
+    texts = [
+        "Vi snakket ikke om pakkeforløpet, og hun visste ikke hva som skulle skje.",
+        "De avsluttet behandlingen. Jeg fikk ikke vite noe. Vi avslutter ikke behandlingen før møtet.",
+        "Pakkeforløp begrepet brukes lite; ordet pakkeforløp unngås, sier de om pakkeforløpene.",
+        "Jeg har en IP. Han forteller pasienten alt.",
+    ]
+    for t in texts:
+        doc = engine.nlp.make_doc(t)
+        lowers = doc.to_array("LOWER").tolist()
+        assert sorted(engine._matcher_hits(doc, lowers)) == sorted(engine.matcher(doc))
+        assert engine.matcher(doc)  # the texts do exercise the Matcher
