@@ -136,10 +136,10 @@ class _Importer:
         self.project = project
         self.actor = actor
         self.options = ImporterOptions.from_config(project.config.importers)
+        self.vault = project.vault  # unlock first: a wrong passphrase fails before any write
         self.registry: CaseRegistry = load_registry(project.cases_path)
         with project.store.session() as s:
             self.case_ids = sync_cases(s, self.registry)
-        self.vault = project.vault  # unlock once, before the first file
 
     def duplicate(self, content_hash: str, display: str) -> FileResult | None:
         """A ``duplicate`` result when this content is imported already, else None.

@@ -172,7 +172,7 @@ def load_manifest(path: Path | str, *, registry: "CaseRegistry | None" = None) -
     seen: dict[Path, int] = {}
     for row_no, raw in read_manifest_rows(path):
         file = raw.get("file")
-        file = str(file).strip() if file not in (None, "") else None
+        file = str(file).strip().replace("\\", "/") if file not in (None, "") else None  # Windows paths
 
         def err(field: str | None, problem: str) -> None:
             manifest.errors.append(_row_error(path, row_no, file, field, problem))

@@ -222,3 +222,17 @@ def test_unlabelled_transcript_imports_with_warning(cases_project, write) -> Non
     assert any("no speaker labels" in w for w in r.warnings)
     with cases_project.store.session() as s:
         assert s.scalar(select(Source.n_speakers)) == 0
+
+
+def test_wrong_passphrase_fails_before_any_write(cases_project, write) -> None:
+    from qualcode.errors import VaultPassphraseError
+    from qualcode.project import Project
+
+    root = cases_project.root
+    cases_project.close()
+    wrong = Project.open(root, passphrase="not the passphrase")
+    with pytest.raises(VaultPassphraseError):
+        import_files(wrong, [write("a.txt", INTERVIEW)])
+    with wrong.store.session() as s:
+        assert s.scalar(select(func.count()).select_from(Case)) == 0
+    wrong.close()

@@ -91,3 +91,9 @@ def test_spreadsheet_year_and_norwegian_date(files) -> None:
     assert m.entries[0].meta.year == 2020 and m.entries[0].meta.date.isoformat() == "2020-10-03"
     (err,) = m.errors
     assert err.row == 2 and err.field == "date"
+
+
+def test_windows_separators_in_file_paths(write) -> None:
+    write("sub/a.txt", "I: Hei.\n")
+    m = manifest(write, "- {file: 'sub\\a.txt', case: A, year: 2019}\n")
+    assert not m.errors and m.entries[0].file.name == "a.txt"
