@@ -9,7 +9,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..errors import ExchangeError
-from .schema import secure_parser
+from .schema import redact, secure_parser
 
 MAX_QDE_BYTES = 256 * 1024 * 1024
 MAX_SOURCE_BYTES = 100 * 1024 * 1024
@@ -78,7 +78,7 @@ def open_package(path: Path | str, *, max_qde_bytes: int = MAX_QDE_BYTES,
             root = etree.fromstring(data, secure_parser())
         except etree.XMLSyntaxError as exc:
             raise ExchangeError(f"{path.name}: {qde[0].filename} is not well-formed XML "
-                                f"(line {exc.lineno}: {exc.msg[:120]})") from exc
+                                f"(line {exc.lineno}: {redact(exc.msg)[:120]})") from exc
     except BaseException:
         zf.close()
         raise

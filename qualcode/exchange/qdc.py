@@ -23,7 +23,7 @@ from .. import __version__
 from ..errors import ExchangeError
 from .description import pack_description, unpack_description
 from .guids import derive
-from .schema import CODEBOOK_NS, secure_parser, validate
+from .schema import CODEBOOK_NS, redact, secure_parser, validate
 
 MAX_QDC_BYTES = 50 * 1024 * 1024
 _ID_OK = re.compile(r"[^a-z0-9_\-]+")
@@ -145,7 +145,7 @@ def _parse_file(path: Path, limit: int) -> etree._Element:
     try:
         return etree.parse(str(path), secure_parser()).getroot()
     except etree.XMLSyntaxError as exc:
-        raise ExchangeError(f"{path}: not well-formed XML (line {exc.lineno}: {exc.msg[:120]})") from exc
+        raise ExchangeError(f"{path}: not well-formed XML (line {exc.lineno}: {redact(exc.msg)[:120]})") from exc
     except OSError as exc:
         raise ExchangeError(f"cannot read {path}: {exc.__class__.__name__}") from exc
 

@@ -162,12 +162,13 @@ def _values(el: etree._Element, variables: dict[str, str], report: QdpxImportRep
     return out
 
 
-def _read_text(pkg: Package, el: etree._Element, what: str, report: QdpxImportReport) -> tuple[str, bytes] | None:
+def _read_text(pkg: Package, el: etree._Element, what: str, report: QdpxImportReport,
+               kind: str = "sources") -> tuple[str, bytes] | None:
     content = el.find(Q("PlainTextContent"))
     path = el.get("plainTextPath")
     if path:
         if not path.lower().startswith("internal://"):
-            report.drop("sources stored outside the .qdpx (relative:// or absolute:// paths)")
+            report.drop(f"{kind} stored outside the .qdpx (relative:// or absolute:// paths)")
             return None
         info = pkg.member(path)
         if info is None:
@@ -183,8 +184,8 @@ def _read_text(pkg: Package, el: etree._Element, what: str, report: QdpxImportRe
         text = content.text or ""
         return text, text.encode("utf-8")
     if el.get("richTextPath"):
-        report.drop("sources with only a rich-text (docx) file and no plain text")
-    else:
+        report.drop(f"{kind} with only a rich-text (docx) file and no plain text")
+    elif kind == "sources":
         report.drop("sources without text")
     return None
 
@@ -246,7 +247,7 @@ def _parse_notes(pkg: Package, report: QdpxImportReport) -> list[_Note]:
     notes_el = pkg.root.find(Q("Notes"))
     for n in (notes_el.iterchildren(Q("Note")) if notes_el is not None else []):
         guid = normalise(n.get("guid"))
-        got = _read_text(pkg, n, f"note {guid}", report)
+        got = _read_text(pkg, n, f"note {guid}", report, kind="notes")
         desc = n.find(Q("Description"))
         trailer = parse_memo_trailer(desc.text if desc is not None else None)
         if desc is not None and (desc.text or "").strip() and not trailer:

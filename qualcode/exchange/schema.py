@@ -98,6 +98,16 @@ def codebook_schema() -> etree.XMLSchema | None:
     return _load_schema("codebook", str(folder))
 
 
+_VALUE = re.compile(r"(The value |: )'[^']*'(?= is not (?:a valid value|accepted|an element))")
+_BYTES = re.compile(r"Bytes: (0x[0-9A-Fa-f]{2} ?)+")
+
+
+def redact(message: str) -> str:
+    """An lxml message without the offending value (it could be text from the file)."""
+    msg = re.sub(r"\s+", " ", message)
+    return _BYTES.sub("Bytes: …", _VALUE.sub(r"\1<value>", msg))
+
+
 def _schema_errors(schema: etree.XMLSchema, doc: etree._ElementTree | etree._Element) -> list[str]:
     if schema.validate(doc):
         return []
@@ -105,8 +115,7 @@ def _schema_errors(schema: etree.XMLSchema, doc: etree._ElementTree | etree._Ele
     for err in list(schema.error_log)[:MAX_REPORTED]:
         # lxml messages name elements/attributes and the offending attribute value (GUIDs,
         # numbers, names); never element text. Cut long messages anyway.
-        msg = re.sub(r"\s+", " ", err.message)
-        errors.append(f"line {err.line}: {msg[:200]}")
+        errors.append(f"line {err.line}: {redact(err.message)[:200]}")
     return errors
 
 
@@ -169,7 +178,7 @@ def structural_problems(root: etree._Element, *, kind: str) -> list[str]:
         guid = el.get("guid") if not name.startswith("Member") else None
         if guid is not None:
             if not GUID_RE.match(guid.strip()):
-                problems.append(f"line {el.sourceline}: {name} has an invalid guid {guid[:60]!r}")
+                problems.append(f"line {el.sourceline}: {name} has an invalid guid (not a GUID)")
                 continue
             g = normalise(guid)
             if g in seen:

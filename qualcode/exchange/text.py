@@ -19,7 +19,8 @@ from typing import Literal
 from ..importers.base import TURN_SEPARATOR, Turn
 
 LineEndings = Literal["auto", "standard", "collapsed"]
-_SPEAKER = re.compile(r"([^\n:]{1,60}?): ")
+#: A speaker label: up to four words (40 characters) before ": " at the start of a block.
+_SPEAKER = re.compile(r"([^\s:][^\n:]{0,39}?): ")
 
 
 def decode_source(data: bytes) -> str:
@@ -77,7 +78,7 @@ def split_turns(text: str) -> list[Turn]:
         if start >= end:
             continue
         m = _SPEAKER.match(text, start, end)
-        if m and m.end() < end:
+        if m and m.end() < end and len(m.group(1).split()) <= 4:
             turns.append(Turn(m.group(1).strip(), m.end(), end, start, start + len(m.group(1))))
         else:
             turns.append(Turn(None, start, end, start, start))

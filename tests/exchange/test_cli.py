@@ -46,3 +46,17 @@ def test_cli_errors_are_one_line_without_content(tmp_path: Path):
     bad.write_text("<CodeBook", encoding="utf-8")
     res = CliRunner().invoke(cli, ["import-qdc", str(bad), "-o", str(tmp_path / "x.yaml")])
     assert res.exit_code == 1 and "not well-formed" in res.output and "Traceback" not in res.output
+
+
+def test_import_qdpx_through_the_import_command(project, tmp_path: Path):
+    build_project(project)
+    runner = CliRunner()
+    out = tmp_path / "p.qdpx"
+    assert runner.invoke(cli, ["-p", str(project.root), "export", "--qdpx", str(out)]).exit_code == 0
+    from qualcode.project import Project
+
+    other = Project.init(tmp_path / "other", passphrase="correct horse battery staple")
+    other.close()
+    res = runner.invoke(cli, ["-p", str(other.root), "import", "--qdpx", str(out), "--anonymised", "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.output)["codings"] == 40

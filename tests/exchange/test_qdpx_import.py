@@ -173,10 +173,19 @@ def _bad_cases(tmp_path: Path) -> dict[str, tuple[Path, str]]:
     return out
 
 
+@pytest.fixture(scope="module")
+def shared_project(tmp_path_factory):
+    """One project for all bad-input tests: since nothing may ever be imported, they can share it."""
+    p = Project.init(tmp_path_factory.mktemp("bad") / "project", passphrase="bad input tests")
+    yield p
+    p.close()
+
+
 @pytest.mark.parametrize("case", ["not a zip", "no project.qde", "not well-formed", "invalid", "outside",
                                   "missing code", "missing source", "duplicate guid", "missing file", "500 MB source"])
 @pytest.mark.parametrize("anonymised", [True, False])
-def test_bad_input_is_refused_and_nothing_is_imported(project, tmp_path: Path, no_refi, case, anonymised):
+def test_bad_input_is_refused_and_nothing_is_imported(shared_project, tmp_path: Path, no_refi, case, anonymised):
+    project = shared_project
     path, message = _bad_cases(tmp_path)[case]
     before = counts(project)
     with pytest.raises(ExchangeError, match=message) as err:
@@ -191,6 +200,12 @@ def test_schema_violations_are_reported_with_the_official_schema(project, tmp_pa
     path = write_qdpx(tmp_path / "p.qdpx", qde, {f"sources/{SRC}.txt": RAW})
     with pytest.raises(ExchangeError, match="not valid REFI-QDA project XML.*Unknown"):
         import_qdpx(project, path, anonymised=True)
+    qde = project_xml().replace("<IntegerValue>44</IntegerValue>", "<IntegerValue>Kari Nordmann</IntegerValue>")
+    path = write_qdpx(tmp_path / "q.qdpx", qde, {f"sources/{SRC}.txt": RAW})
+    with pytest.raises(ExchangeError, match="IntegerValue") as err:
+        import_qdpx(project, path, anonymised=True)
+    assert "Kari" not in str(err.value)  # the offending value is not echoed
+    assert counts(project)["Source"] == 0
 
 
 def test_a_store_failure_leaves_the_vault_unchanged(project, tmp_path: Path, monkeypatch):
