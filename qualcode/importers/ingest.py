@@ -199,9 +199,10 @@ class _Importer:
                                                            "file": transcript.filename, "format": transcript.format})
                 vault_committed = True
         except BaseException:
-            if vault_committed:
+            if vault_committed:  # the store refused the commit: take the vault row back out
                 with vault.session() as vs:
                     vs.execute(delete(RawSource).where(RawSource.source_uid == uid))
+                    vault.audit(vs, self.actor, "import_rolled_back", {"source": uid, "file": transcript.filename})
             raise
         return FileResult(display, "imported", label=label, source_uid=uid, warnings=list(transcript.warnings),
                           word_count=transcript.word_count)

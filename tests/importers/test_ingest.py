@@ -147,6 +147,8 @@ def test_store_commit_failure_removes_the_vault_row(cases_project, write, monkey
     report = import_files(cases_project, [write("a.txt", INTERVIEW)])
     monkeypatch.undo()
     assert report.errors and counts(cases_project) == (0, 0)
+    with cases_project.vault.session() as vs:
+        assert [e["action"] for e in cases_project.vault.audit_events(vs)] == ["import", "import_rolled_back"]
     # and the file imports cleanly afterwards
     assert len(import_files(cases_project, [write("a.txt", INTERVIEW)]).imported) == 1
 
