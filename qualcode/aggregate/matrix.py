@@ -142,9 +142,9 @@ def _cell_counts(session: Session, rf: ResolvedFilters) -> pd.DataFrame:
 def _coder_counts(session: Session, rf: ResolvedFilters) -> pd.DataFrame:
     """Distinct coders per (case_id, year, theme index).
 
-    One pass: per source, ``SUM(DISTINCT 2^(theme·C + coder))`` collects which coder applied
-    which theme; the OR over a case-year's few sources and the bit count happen on that
-    small result (one row per source).
+    Per segment, ``SUM(DISTINCT 2^(theme·C + coder))`` collects which coder applied which
+    theme (streaming, like :func:`_cell_counts`); the database returns the distinct masks per
+    case-year, and their OR and bit count are taken on that small result.
     """
     coder_ids = list(rf.coder_ids) if rf.coder_ids is not None else list(
         session.scalars(select(Coder.id).order_by(Coder.id)))
@@ -166,11 +166,24 @@ def _coder_counts(session: Session, rf: ResolvedFilters) -> pd.DataFrame:
             continue
         code_part = cast(case(values, value=Coding.code_id, else_=literal(0, BigInteger)), BigInteger)
         masks.append(cast(func.sum(distinct(code_part * coder_part)), BigInteger).label(f"c{q}"))
-    stmt = (
-        _coded_base(rf)
-        .add_columns(Source.case_id, Source.year, *masks)
-        .group_by(Segment.source_id, Source.case_id, Source.year)
+    # Stage 1 streams over the (status, segment_id, code_id, coder_id) index: one mask per segment.
+    p = (
+        select(Coding.segment_id, *masks)
+        .where(*_coding_only_conditions(rf))
+        .group_by(Coding.segment_id)
+        .subquery("pc")
     )
+    mask_cols = [p.c[f"c{q}"] for q in range(len(chunks))]
+    stmt = (
+        select(Source.case_id, Source.year, *mask_cols)
+        .select_from(p)
+        .join(Segment, Segment.id == p.c.segment_id)
+        .join(Source, Source.id == Segment.source_id)
+    )
+    if _needs_case_join(rf):
+        stmt = stmt.outerjoin(Case, Case.id == Source.case_id)
+    # Distinct masks per case-year: few rows; their OR is taken below.
+    stmt = stmt.where(*source_conditions(rf)).group_by(Source.case_id, Source.year, *mask_cols)
     rows = session.execute(stmt).all()
     if not rows:
         return pd.DataFrame(columns=["case_id", "year", "theme", "coders"])

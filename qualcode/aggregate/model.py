@@ -74,4 +74,5 @@ class Summary:
     warnings: list[str]
     crosscase: Any = None  # pandas.DataFrame
     generated: str = ""
+    matrix: Any = None  # the framework matrix the summary was built from (pandas.DataFrame)
     figures: dict[str, dict[str, Any]] = field(default_factory=dict)  # name → {"png": Path, "svg": Path, "title": str}

@@ -143,7 +143,7 @@ def build_summary(session: Session, *, themes: Sequence[str] | str | None = None
             cases.append(CaseBlock(u, cells, change))
         blocks.append(ThemeBlock(t.key, t.label, t.path, cases))
     summary = Summary(title="Sammendrag per tema og enhet", years=years, themes=blocks,
-                      filters=rf.description, warnings=warnings)
+                      filters=rf.description, warnings=warnings, matrix=matrix)
     from .crosscase import crosscase_frame, crosscase_sentence
 
     summary.crosscase = crosscase_frame(summary)
@@ -181,9 +181,7 @@ def summarise(project: Any, out_dir: Path | str, *, formats: str | Iterable[str]
         if plots:
             from .plots import summary_figures
 
-            rf = resolve_filters(s, **filters)
-            _select_themes(rf, themes)
-            summary.figures = summary_figures(compute_matrix(s, rf, with_coders=False), out / "figurer")
+            summary.figures = summary_figures(summary.matrix, out / "figurer")
     summary.generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     paths: dict[str, Path] = {}
     for fmt in fmts:
