@@ -29,8 +29,10 @@ MAX_REPORTED = 5
 def refi_dir() -> Path | None:
     """Folder with the REFI-QDA schema and standard, or None."""
     env = os.environ.get(REFI_DIR_ENV)
-    candidates = [Path(env)] if env else []
-    candidates.append(Path(__file__).resolve().parents[2].parent / "shared" / "data" / "refi-qda")
+    if env:  # an explicit setting wins, also when it points nowhere (no official schemas)
+        candidates = [Path(env)]
+    else:
+        candidates = [Path(__file__).resolve().parents[2].parent / "shared" / "data" / "refi-qda"]
     for c in candidates:
         if (c / PROJECT_XSD).is_file() or (c / SPEC_TEXT).is_file():
             return c

@@ -1,6 +1,7 @@
 """Fixtures for the REFI-QDA exchange tests."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -9,7 +10,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 #: Reference material (schema, standard, vendor samples) beside the repository; never copied in.
-REFI_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "refi-qda"
+REFI_DIR = Path(os.environ.get("QUALCODE_REFI_QDA_DIR") or
+                Path(__file__).resolve().parents[2].parent / "shared" / "data" / "refi-qda")
 
 
 @pytest.fixture
