@@ -1,0 +1,496 @@
+"""Write the three tutorial notebooks (and, with ``--execute``, run them and keep the outputs).
+
+The notebooks are generated so that their text and code stay reviewable as ordinary Python::
+
+    .venv/bin/python notebooks/make_notebooks.py            # write the .ipynb files, no outputs
+    .venv/bin/python notebooks/make_notebooks.py --execute  # write, run each once, save outputs
+
+They use only qualcode's public API on the fictional demo corpus (``corpora/pakkeforlop-demo``).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+HERE = Path(__file__).resolve().parent
+KERNEL = {"display_name": "Python 3", "language": "python", "name": "python3"}
+
+SETUP_NOTE = (
+    "> Everything in the demo corpus is **fictional**: the interviews never happened and every "
+    "name, place, phone number and fødselsnummer in them is invented. Run this notebook from the "
+    "repository with the project's virtual environment (`.venv`); it works in a temporary folder "
+    "and leaves nothing in the repository."
+)
+
+# Shared by every notebook: a pandas display that keeps committed outputs small.
+PANDAS_SETUP = """\
+pd.set_option("display.max_rows", 30)
+pd.set_option("display.max_colwidth", 90)
+pd.set_option("display.width", 140)"""
+
+
+def short_text_helper() -> str:
+    return '''\
+def short(text: str, words: int = 25) -> str:
+    """The first ``words`` words of a passage, for tables that must stay readable."""
+    parts = text.split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")'''
+
+
+# -- 01 ------------------------------------------------------------------------------------------
+
+NB01 = [
+    ("md", f"""\
+# 1 · Import and anonymise
+
+This notebook takes the demo corpus from files on disk to an **anonymised analysis store**:
+
+1. create a project from the corpus's case registry (`cases.yaml`),
+2. import the transcripts (`.txt`, `.docx`, `.vtt`) with their manifest,
+3. check the case registry against the manifest (the corpus has one planted contradiction),
+4. anonymise: find names, places, institutions, phone numbers and fødselsnumre, replace them
+   with pseudonyms, and write a review sheet for a human to check.
+
+{SETUP_NOTE}"""),
+    ("code", f"""\
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import select
+
+from qualcode.project import Project
+from qualcode.demo import corpus_dir
+from qualcode.importers import import_files
+from qualcode.cases import check_cases
+from qualcode.anonymise import anonymise_project
+from qualcode.store import Source
+
+{PANDAS_SETUP}
+
+corpus = corpus_dir()                                  # corpora/pakkeforlop-demo in the repository
+workdir = Path(tempfile.mkdtemp(prefix="qualcode-nb01-"))
+sorted(p.name for p in corpus.iterdir())"""),
+    ("md", """\
+## Create a project
+
+A project is a folder with a settings file, an analysis database and a `private/` folder. The
+passphrase protects the **vault** (see the end of this notebook); a real project would ask for it
+or read it from `QUALCODE_VAULT_PASSPHRASE` instead of writing it in the code. `cases_file` copies
+the corpus's registry of treatment units (case A–H) into the project."""),
+    ("code", """\
+project = Project.init(workdir / "project", passphrase="notebook-demo", name="pakkeforlop-demo",
+                       cases_file=corpus / "cases.yaml")
+sorted(str(p.relative_to(project.root)) for p in project.root.rglob("*"))"""),
+    ("md", """\
+## Import the transcripts
+
+`import_files` reads every supported file under the given folders, parses speaker turns, and takes
+each file's metadata (case, year, informant group, format…) from the manifest. The raw text goes
+**only into the encrypted vault**; the analysis store gets a `Source` row with status `pending`
+(metadata and word count, no text yet)."""),
+    ("code", """\
+report = import_files(project, [corpus / "transcripts"], manifest=corpus / "manifest.yaml", actor="notebook")
+imported = pd.DataFrame([{"label": r.label, "file": Path(r.file).name, "status": r.status,
+                          "words": r.word_count, "warnings": len(r.warnings)} for r in report.results])
+print(f"{len(report.imported)} imported, {len(report.duplicates)} duplicates, {len(report.errors)} errors")
+imported"""),
+    ("code", """\
+imported.assign(format=imported["file"].str.rsplit(".", n=1).str[-1]) \\
+        .groupby("format")["words"].agg(["count", "sum", "mean"]).round(0)"""),
+    ("md", """\
+Look at: every file has status `imported`, and the word counts match the corpus README (clinician
+interviews 1,500–4,000 words, BSB interviews shorter). Importing the same files again is safe: they
+come back as `duplicate` and nothing is written twice.
+
+## Check the case registry
+
+Reports often describe the same unit in slightly different words. `check_cases` compares the
+registry with every manifest row and imported source. The demo corpus has one deliberate slip:
+case D is an outpatient clinic (`poliklinikk`) in the registry, but one manifest row calls it an
+inpatient unit."""),
+    ("code", """\
+contradictions = check_cases(project, [corpus / "manifest.yaml"])
+pd.DataFrame([c.as_dict() for c in contradictions])"""),
+    ("md", """\
+## Anonymise
+
+`anonymise_project` releases every pending source into the analysis store. For each transcript it
+runs a set of **recognisers** (a spaCy named-entity model for names, places and organisations,
+plus pattern recognisers for phone numbers, fødselsnumre, addresses and a gazetteer of Norwegian
+place names), replaces each detection with a stable pseudonym (`[PERSON 3]`, `[STED 2]`…),
+splits the anonymised text into segments for coding, and writes a review sheet."""),
+    ("code", """\
+anon = anonymise_project(project, actor="notebook")
+print(f"{len(anon.sources)} sources released, {anon.detections} detections, "
+      f"{anon.new_pseudonyms} pseudonyms")
+for warning in anon.warnings:
+    print("warning:", warning)"""),
+    ("code", """\
+by_label = pd.Series(anon.by_label, name="detections").rename_axis("label").sort_values(ascending=False)
+by_recogniser = pd.Series(anon.by_recogniser, name="detections").rename_axis("recogniser").sort_values(ascending=False)
+display(by_label.to_frame())
+display(by_recogniser.to_frame())"""),
+    ("md", """\
+Look at: persons and places dominate, as in real interviews; the pattern recognisers catch the
+few phone numbers and fødselsnumre that the corpus plants.
+
+### What the analysis store holds now
+
+This is the text every later stage (coding, matrices, summaries, exports) sees. Identifying details
+are replaced by pseudonyms; the same person gets the same pseudonym everywhere in the project."""),
+    ("code", """\
+with project.store.session() as s:
+    sources = s.execute(select(Source.label, Source.status, Source.text).order_by(Source.label)).all()
+
+print(pd.Series([status for _, status, _ in sources]).value_counts().to_string())
+
+# the opening of one interview (turns are separated by blank lines)
+label, _, text = next(row for row in sources if row.label.startswith("C-2020"))
+print(f"\\n--- {label}, first 700 of {len(text):,} characters ---\\n")
+print(text[:700], "…")"""),
+    ("md", """\
+## The review sheet is identifying
+
+No recogniser is perfect. The review sheet lists every detection **with the original text around
+it**, so a person can accept, reject or add spans and apply the decisions with
+`qualcode.anonymise.apply_review` (or `qualcode anonymise review`). Because it shows the original
+text, it is written under the project's `private/` folder, which must never be shared or
+committed. We only show where it is and how many rows it has, not its content."""),
+    ("code", """\
+for path in (anon.review_csv, anon.review_html):
+    print(path.relative_to(project.root), f"({path.stat().st_size:,} bytes)")
+print("\\nfirst line:", anon.review_csv.read_text(encoding="utf-8").splitlines()[0])
+review = pd.read_csv(anon.review_csv, skiprows=1)   # skip that warning line
+print(f"{len(review)} rows; columns: {', '.join(review.columns)}")
+# the non-identifying columns only:
+review[["source", "label", "pseudonym", "recogniser", "score"]].head(5)"""),
+    ("md", """\
+## What the vault is
+
+The vault (`private/vault.sqlite`) is the only place that holds the raw transcripts and the key from
+pseudonyms back to the original names. Its contents are **encrypted** with a key derived from the
+passphrase, and every access is written to an audit log inside it. The analysis database next to it
+can be shared inside a research team; the `private/` folder cannot.
+
+A quick check that a name from the corpus (taken from its gold file of identifying spans) is
+neither readable in the vault file nor present in the anonymised text:"""),
+    ("code", """\
+import json
+
+gold = [json.loads(line) for line in (corpus / "gold" / "identifiers.jsonl").open(encoding="utf-8")]
+name = next(g["text"] for g in gold if g["label"] == "PER" and " " in g["text"])  # a full name
+vault_bytes = project.vault_path.read_bytes()
+print(f"vault file: {project.vault_path.relative_to(project.root)} ({len(vault_bytes):,} bytes)")
+print("name readable in the vault file:   ", name.encode("utf-8") in vault_bytes)
+print("name found in the anonymised text: ", any(name in text for _, _, text in sources))"""),
+    ("code", """\
+project.close()
+print("project folder:", workdir)"""),
+    ("md", """\
+Next: `02-coding-and-agreement.ipynb` codes the anonymised segments with the codebook and compares
+two coders."""),
+]
+
+
+# -- 02 ------------------------------------------------------------------------------------------
+
+NB02 = [
+    ("md", f"""\
+# 2 · Coding and inter-coder agreement
+
+This notebook starts from an anonymised, **auto-coded** demo project and shows
+
+1. the codebook (`pakkeforlop`): the themes and how they nest,
+2. what the rule-based auto-coder found,
+3. manual coding, and that every change is kept as history,
+4. a second coder, and agreement between the two (percent agreement, Cohen's κ, Krippendorff's α),
+5. the segments on which they disagree.
+
+{SETUP_NOTE}"""),
+    ("code", f"""\
+import json
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import select
+
+from qualcode.demo import corpus_dir, run_demo
+from qualcode.codebook import load_codebook
+from qualcode.coding import (add_coding, agreement, change_coding, coding_history, disagreements,
+                             ensure_coder, list_codings)
+from qualcode.store import Segment, Source
+
+{PANDAS_SETUP}
+
+{short_text_helper()}
+
+workdir = Path(tempfile.mkdtemp(prefix="qualcode-nb02-"))"""),
+    ("md", """\
+## Build the coded demo project
+
+`run_demo` does what notebook 1 did (create, import, anonymise) and then auto-codes every segment
+with the project's codebook. `with_exports=False` stops there; we draw our own outputs below."""),
+    ("code", """\
+demo = run_demo(workdir / "demo", passphrase="notebook-demo", with_exports=False)
+project = demo.project
+pd.Series(demo.figures, name="value").to_frame()"""),
+    ("md", """\
+## The codebook
+
+Codebooks are YAML files with a definition, when (not) to use the code, examples and auto-coding
+rules for every code. The four core themes of the evaluation (`informasjon`, `behandlingsplan`,
+`feedback`, `overganger`) sit under two main themes."""),
+    ("code", """\
+codebook = load_codebook("pakkeforlop")
+print(codebook.name, codebook.version)
+pd.DataFrame([{"id": c.id, "parent": c.parent or "", "label": c.label_en, "label (nb)": c.label_nb}
+              for c in codebook.codes])"""),
+    ("md", """\
+## What the auto-coder found
+
+Every rule hit is a coding by the coder `auto:pakkeforlop@<version>`, so automatic and human codings
+can be told apart and compared. Counts per code, and per code and year:"""),
+    ("code", """\
+with project.store.session() as s:
+    auto = pd.DataFrame([r.to_dict() for r in list_codings(s, coder="auto")])
+print(f"{len(auto)} auto codings by {auto['coder'].iloc[0]} on {auto['segment_id'].nunique()} segments")
+auto.pivot_table(index="code", columns="year", values="id", aggfunc="count", fill_value=0, margins=True) \\
+    .sort_values("All", ascending=False)"""),
+    ("md", """\
+## Manual coding keeps its history
+
+A person codes a segment, then changes their mind twice. `change_coding` never overwrites: the old
+row is marked `superseded` and points to its replacement, so `coding_history` can show who changed
+what and when. (One `with project.store.session()` block is one transaction.)"""),
+    ("code", """\
+with project.store.session() as s:
+    ensure_coder(s, "ingrid")
+    # a segment the auto-coder marked as 'feedback' in case C, 2020
+    seg_id = next(r.segment_id for r in list_codings(s, coder="auto", code="feedback", case="C", year=2020)
+                  if s.get(Segment, r.segment_id).speaker.startswith("["))  # a participant, not the interviewer
+    segment = s.get(Segment, seg_id)
+    print(f"segment {seg_id} ({segment.speaker}): {short(segment.text, 40)}\\n")
+
+    first = add_coding(s, seg_id, "informasjon", "ingrid", comment="about telling patients")
+    second = change_coding(s, first, by="ingrid", code="feedback", comment="it is the feedback tool")
+    third = change_coding(s, second, by="ingrid", start=segment.start,  # narrow it to a span
+                          end=min(segment.end, segment.start + 120))
+    history = pd.DataFrame([{"coding": c.id, "code": c.code.key,
+                             "span": "whole segment" if c.start is None else f"{c.start}:{c.end}",
+                             "comment": c.comment, "status": c.status, "replaced by": c.replaced_by_id or "",
+                             "changed by": c.changed_by or "", "changed at": c.changed_at}
+                            for c in coding_history(s, third)])
+history"""),
+    ("md", """\
+## A second coder
+
+For agreement we need two coders on the same material. The demo corpus comes with **gold themes**:
+the core themes of every speaker turn, assigned by a person while writing the corpus. Here a coder
+called `gold` applies them to every segment of two interviews (a segment is a turn or part of a long
+turn, so each segment inherits its turn's themes). Turns without a core theme get no coding: for
+agreement, a coder's silence on a segment of an interview they coded counts as "code absent"."""),
+    ("code", """\
+CORE = ["informasjon", "behandlingsplan", "feedback", "overganger"]
+# gold file name (the transcript's file name) -> source label given by the importer
+INTERVIEWS = {"C-2020-behandlere": "C-2020-behandlere-1", "G-2019-behandlere": "G-2019-behandlere-1"}
+SOURCES = list(INTERVIEWS.values())
+
+gold_themes = {}
+for line in (corpus_dir() / "gold" / "themes.jsonl").open(encoding="utf-8"):
+    row = json.loads(line)
+    if row["file"] in INTERVIEWS:
+        gold_themes[(INTERVIEWS[row["file"]], row["turn"])] = row["codes"]
+
+with project.store.session() as s:
+    ensure_coder(s, "gold")
+    segments = s.execute(select(Segment.id, Source.label, Segment.turn_index)
+                         .join(Source, Segment.source_id == Source.id)
+                         .where(Source.label.in_(SOURCES)).order_by(Segment.id)).all()
+    added = 0
+    for seg_id, label, turn in segments:
+        for code in gold_themes.get((label, turn), []):
+            add_coding(s, seg_id, code, "gold")
+            added += 1
+print(f"{len(segments)} segments in {len(SOURCES)} interviews, {added} gold codings")"""),
+    ("md", """\
+## Agreement
+
+`agreement` treats each code as present/absent per segment. Percent agreement is easy to read but
+flatters rare codes; Cohen's κ and Krippendorff's α correct for agreement by chance (1 = perfect,
+0 = chance level). `applied` shows how many segments each coder gave the code."""),
+    ("code", """\
+rep = agreement(project, ["auto", "gold"], codes=CORE, sources=SOURCES)
+rows = [*rep.codes, rep.overall]
+table = pd.DataFrame([{"code": r.code, "segments": int(r.units),
+                       **{f"applied by {k.split(':')[0]}": int(v) for k, v in r.applied.items()},
+                       "percent": r.agreement, "kappa": r.kappa, "alpha": r.alpha} for r in rows])
+print(f"{rep.level} level, {rep.complete_units} segments coded by both; "
+      f"identical code sets on {rep.identical_segments:.0%} of them")
+table.round(3)"""),
+    ("md", """\
+Look at: where κ is much lower than the percent agreement, the code is rare and the coders mostly
+agree on its *absence*. Low κ on a code is a cue to read its rules and definition again, not a
+verdict on either coder.
+
+## Where the coders disagree
+
+`disagreements` lists the segments whose code sets differ, with the anonymised text, so the team can
+discuss them (and `qualcode.coding.reconcile` can write a consensus coder)."""),
+    ("code", """\
+with project.store.session() as s:
+    found = disagreements(s, ["auto", "gold"], codes=CORE, sources=SOURCES)
+auto_name = rep.coders[0]
+print(f"{len(found)} of {rep.complete_units} segments differ")
+pd.DataFrame([{"source": d.source, "speaker": d.speaker, "auto": ", ".join(d.codes[auto_name]),
+               "gold": ", ".join(d.codes["gold"]), "text": short(d.text)} for d in found]).head(12)"""),
+    ("code", """\
+project.close()
+print("project folder:", workdir)"""),
+    ("md", """\
+Next: `03-case-summaries.ipynb` turns the codings into a framework matrix, a cross-case comparison
+and case summaries."""),
+]
+
+
+# -- 03 ------------------------------------------------------------------------------------------
+
+NB03 = [
+    ("md", f"""\
+# 3 · Framework matrix and case summaries
+
+From codings to what an evaluation report needs:
+
+1. the **framework matrix**: treatment unit × year × theme, with counts of coded segments,
+2. the **cross-case view**: which units changed between 2019 and 2020, theme by theme,
+3. **case summaries**: per unit and theme, a few representative quotes, with plots, written as
+   Markdown, HTML and Word.
+
+{SETUP_NOTE}"""),
+    ("code", f"""\
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+from IPython.display import Image, Markdown, display
+
+from qualcode.demo import run_demo
+from qualcode.aggregate import crosscase, framework_matrix, summarise
+
+{PANDAS_SETUP}
+
+workdir = Path(tempfile.mkdtemp(prefix="qualcode-nb03-"))
+demo = run_demo(workdir / "demo", passphrase="notebook-demo", with_exports=False)
+project = demo.project
+pd.Series(demo.figures, name="value").to_frame()"""),
+    ("md", """\
+## The framework matrix
+
+One row per registered case and study year (rows are never dropped: an empty cell means "not coded",
+and a case-year without interviews is visible as such). Columns are `(measure, theme)` pairs; here we
+show the number of coded segments per main theme and the case-year's total. The matrix is computed
+in the database (one `GROUP BY`), so it stays fast on large projects; filters such as
+`setting="døgn"`, `years=2020` or `coder=...` narrow it."""),
+    ("code", """\
+matrix = framework_matrix(project)
+print("measures:", sorted(set(matrix.columns.get_level_values(0))))
+print("themes:  ", list(matrix["segments"].columns))
+for warning in matrix.attrs.get("warnings", []):
+    print("warning:", warning)
+matrix["segments"].join(matrix["total"]["segments"].rename("all segments"))"""),
+    ("code", """\
+# the same with the four core themes (depth 2 of the codebook), 2020 only, inpatient units only
+core = framework_matrix(project, code=["informasjon", "behandlingsplan", "feedback", "overganger"],
+                        depth=2, years=2020, setting="døgn", with_coders=False)
+core["segments"]"""),
+    ("md", """\
+## Cross-case view: what changed between 2019 and 2020
+
+For every theme and unit, `crosscase` compares how much of the unit's material was coded with the
+theme in each year (`rate` = coded segments per 100 segments), says whether it changed, and lists the
+words that are distinctive for each year's passages. Here: the units where the core themes changed."""),
+    ("code", """\
+changes = crosscase(project, themes=["informasjon", "behandlingsplan", "feedback", "overganger"], depth=2)
+changed = changes[changes["change"].isin(["more", "fewer", "only_a", "only_b"])]
+print(f"{len(changed)} of {len(changes)} theme × unit pairs changed")
+changed[["theme", "case", "n_a", "n_b", "rate_a", "rate_b", "change", "words_b"]].head(15)"""),
+    ("md", """\
+## Case summaries
+
+`summarise` writes `sammendrag.md`, `.html` and `.docx` with a heatmap per year and a change plot.
+The summaries are **extractive**: they never paraphrase or invent. For each unit, theme and year they
+pick a few quotes that are central to that cell's passages but not repetitive (TF-IDF similarity with
+maximal marginal relevance), and every quote carries its **provenance** — interview label, speaker
+pseudonym and segment — so a reader can go back to the anonymised source."""),
+    ("code", """\
+written = summarise(project, workdir / "summaries")
+for fmt, path in written.items():
+    print(f"{fmt:8} {path.relative_to(workdir)}")"""),
+    ("code", """\
+heatmap = sorted(written["figures"].glob("heatmap_*.png"))[-1]   # the latest year
+display(Image(filename=str(heatmap), width=720))"""),
+    ("code", """\
+summary_md = written["md"].read_text(encoding="utf-8")
+lines = summary_md.splitlines()
+print(f"{len(lines)} lines in {written['md'].name}; the first part:")
+display(Markdown("\\n".join(lines[:45])))"""),
+    ("code", """\
+project.close()
+print("project folder:", workdir)"""),
+    ("md", """\
+The same outputs come from the command line: `qualcode matrix`, `qualcode summarise` and, for the whole
+chain at once, `qualcode demo`."""),
+]
+
+
+NOTEBOOKS = {
+    "01-import-and-anonymise.ipynb": NB01,
+    "02-coding-and-agreement.ipynb": NB02,
+    "03-case-summaries.ipynb": NB03,
+}
+
+
+def build(cells: list[tuple[str, str]]) -> nbformat.NotebookNode:
+    nb = new_notebook()
+    nb.metadata["kernelspec"] = KERNEL
+    nb.metadata["language_info"] = {"name": "python"}
+    for i, (kind, source) in enumerate(cells):
+        cell = new_markdown_cell(source) if kind == "md" else new_code_cell(source)
+        cell["id"] = f"cell-{i:02d}"  # stable ids: regenerating gives no spurious diffs
+        nb.cells.append(cell)
+    return nb
+
+
+def execute(nb: nbformat.NotebookNode, timeout: int = 300) -> nbformat.NotebookNode:
+    from nbclient import NotebookClient
+
+    NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(HERE)}}).execute()
+    for cell in nb.cells:  # execution times would make every run a diff
+        cell.get("metadata", {}).pop("execution", None)
+    return nb
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--execute", action="store_true", help="run each notebook and save its outputs")
+    parser.add_argument("names", nargs="*", help="only these notebooks (default: all)")
+    args = parser.parse_args(argv)
+    for name, cells in NOTEBOOKS.items():
+        if args.names and not any(n in name for n in args.names):
+            continue
+        nb = build(cells)
+        if args.execute:
+            execute(nb)
+        nbformat.validate(nb)
+        nbformat.write(nb, HERE / name)
+        print(f"wrote {name}{' (executed)' if args.execute else ''}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
