@@ -9,7 +9,7 @@ from rich.table import Table
 from .common import CliState, console, handle_errors, pass_state, print_json, progress
 
 
-def _anonymiser(state: CliState, recognisers: str | None, deny: Path | None):
+def _anonymiser(state: CliState, recognisers: str | None, deny: Path | None, propagate: bool = True):
     """An Anonymiser from the project config (when run inside a project) or the defaults."""
     from ..anonymise import Anonymiser, AnonymiseConfig, RECOGNISERS
     from ..anonymise.anonymiser import load_nlp, read_deny_file
@@ -30,6 +30,8 @@ def _anonymiser(state: CliState, recognisers: str | None, deny: Path | None):
         if unknown:
             raise ConfigError(f"--recognisers: unknown {', '.join(unknown)} (known: {', '.join(RECOGNISERS)})")
         section["recognisers"] = {name: name in chosen for name in RECOGNISERS}
+    if not propagate:
+        section["propagate"] = False
     cfg = AnonymiseConfig.from_section(section)
     if deny is not None:
         deny_list += read_deny_file(deny)
@@ -46,6 +48,8 @@ def _anonymiser(state: CliState, recognisers: str | None, deny: Path | None):
 _recognisers_opt = click.option("--recognisers", default=None, metavar="LIST",
                                 help="Comma-separated recognisers to run: ner,identifiers,gazetteers,denylist "
                                      "(default: those enabled in the project config, else all).")
+_prop_opt = click.option("--no-propagation", "no_propagation", is_flag=True,
+                         help="Do not propagate names found on one line to the other lines.")
 _deny_opt = click.option("--deny", type=click.Path(dir_okay=False, path_type=Path), default=None,
                          help="Extra deny-list file (one name per line).")
 
@@ -106,17 +110,19 @@ def register(cli: click.Group) -> None:
     @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path))
     @_recognisers_opt
     @_deny_opt
+    @_prop_opt
     @click.option("--processes", type=click.IntRange(1, 64), default=1, show_default=True,
                   help="Worker processes for the spaCy pipeline.")
     @pass_state
     @handle_errors
     def ner_cmd(state: CliState, in_path: Path, out_path: Path, recognisers: str | None, deny: Path | None,
-                processes: int) -> None:
+                no_propagation: bool, processes: int) -> None:
         """Named entities and identifiers per line, each with the recogniser that found it
         ("source"); names found on one line are propagated to all lines."""
         from ..anonymise.jsonl import ner_jsonl
 
-        n = ner_jsonl(_anonymiser(state, recognisers, deny), in_path, out_path, n_process=processes)
+        n = ner_jsonl(_anonymiser(state, recognisers, deny, not no_propagation), in_path, out_path,
+                      n_process=processes)
         console.print(f"{n} line(s) → {out_path}")
 
     @cli.command("anonymise-text")
