@@ -261,6 +261,22 @@ def _parse_notes(pkg: Package, report: QdpxImportReport) -> list[_Note]:
     return out
 
 
+def _count_unreferenced_files(pkg: Package, report: QdpxImportReport) -> None:
+    referenced = set()
+    for el in pkg.root.iter():
+        for attr in ("plainTextPath", "richTextPath", "path"):
+            value = el.get(attr) if isinstance(el.tag, str) else None
+            if value and value.lower().startswith("internal://"):
+                referenced.add(value.split("://", 1)[1].lstrip("/").lower())
+    for info in pkg.zf.infolist():
+        name = info.filename.replace("\\", "/")
+        base = name.rsplit("/", 1)[-1]
+        if info.is_dir() or not base or base.startswith(".") or name.lower().endswith(".qde"):
+            continue
+        if base.lower() not in referenced:
+            report.drop("files in the .qdpx that no element refers to")
+
+
 def _coder_kind(name: str) -> str:
     if name.startswith("auto:"):
         return "auto"
@@ -384,6 +400,7 @@ def _import(project: Any, pkg: Package, report: QdpxImportReport, *, anonymised:
             code_note_refs[normalise(el.get("guid"))].append(normalise(r.get("targetGUID")))
     sources = _parse_sources(pkg, variables, mode, report)
     notes = _parse_notes(pkg, report)
+    _count_unreferenced_files(pkg, report)
     project_note_refs = [normalise(r.get("targetGUID")) for r in root.iterchildren(Q("NoteRef"))]
     project_desc = root.find(Q("Description"))
     cases_el = root.find(Q("Cases"))

@@ -110,7 +110,9 @@ def test_import_maps_segments_cases_variables_and_reports_drops(project, tmp_pat
     sels = selection(1, RAW.index("Det tok"), RAW.index("samtale.") + len("samtale."), code=CODE_B) + \
         selection(2, 0, RAW.index("Det tok") + 3)  # spans two turns
     qde = project_xml(origin="NVivo", selections=sels, extra_top='<Sets><Set guid="5e700000-0000-4000-8000-000000000001" name="S"/></Sets>')
-    report = import_qdpx(project, write_qdpx(tmp_path / "p.qdpx", qde, {f"sources/{SRC}.txt": RAW}), anonymised=True)
+    files = {f"sources/{SRC}.txt": RAW, "sources/0000-extra.pdf": b"%PDF"}
+    report = import_qdpx(project, write_qdpx(tmp_path / "p.qdpx", qde, files), anonymised=True)
+    assert report.dropped["files in the .qdpx that no element refers to"] == 1
     assert report.dropped["variables qualcode has no field for"] == 1
     assert report.dropped["variable values of unknown variables"] == 1
     assert report.dropped["Sets (qualcode has no sets)"] == 1
