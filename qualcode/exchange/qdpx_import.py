@@ -195,13 +195,23 @@ def _parse_sources(pkg: Package, variables: dict[str, str], mode: str, report: Q
     sources_el = pkg.root.find(Q("Sources"))
     if sources_el is None:
         return out
-    for el in sources_el:
-        name = _local(el)
-        if name != "TextSource":
+    for outer in sources_el:
+        name = _local(outer)
+        el = outer
+        if name == "PDFSource":
+            el = outer.find(Q("Representation"))
+            n_pdf_sel = len(outer.findall(Q("PDFSelection")))
+            if n_pdf_sel:
+                report.drop("PDF area selections (coordinates on a page)", n_pdf_sel)
+            if el is None:
+                report.drop("PDFSource sources without a text representation")
+                continue
+            report.keep("PDF sources imported through their text representation")
+        elif name != "TextSource":
             if name:
                 report.drop(f"{name} sources (qualcode imports text only)")
             continue
-        guid = normalise(el.get("guid"))
+        guid = normalise(outer.get("guid"))
         what = f"text source {guid}"
         got = _read_text(pkg, el, what, report)
         if got is None:
@@ -231,14 +241,16 @@ def _parse_sources(pkg: Package, variables: dict[str, str], mode: str, report: Q
             if d is not None and (d.text or "").strip():
                 report.drop("selection descriptions")
             sels.append(_Sel(normalise(sel.get("guid")), norm.map(s), norm.map(e), codings, refs))
-        n_source_codings = len(el.findall(Q("Coding")))
+        n_source_codings = len(outer.findall(Q("Coding"))) + (len(el.findall(Q("Coding"))) if el is not outer else 0)
         if n_source_codings:
             report.drop("codings of whole sources (qualcode codes passages)", n_source_codings)
-        desc = el.find(Q("Description"))
-        out.append(_Src(guid, (el.get("name") or "").strip(), norm.text, raw, sels,
-                        [normalise(r.get("targetGUID")) for r in el.iterchildren(Q("NoteRef"))],
-                        _values(el, variables, report), desc.text if desc is not None else None,
-                        parse_datetime(el.get("creationDateTime"))))
+        desc = outer.find(Q("Description"))
+        refs = [normalise(r.get("targetGUID")) for r in outer.iterchildren(Q("NoteRef"))]
+        if el is not outer:
+            refs += [normalise(r.get("targetGUID")) for r in el.iterchildren(Q("NoteRef"))]
+        out.append(_Src(guid, (outer.get("name") or "").strip(), norm.text, raw, sels, refs,
+                        _values(outer, variables, report), desc.text if desc is not None else None,
+                        parse_datetime(outer.get("creationDateTime"))))
     return out
 
 

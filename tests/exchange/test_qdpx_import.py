@@ -253,3 +253,25 @@ def test_vendor_samples_import_with_a_report(tmp_path: Path, refi_dir: Path):
     assert nvivo.sources == 2 and nc["Source"] == 2
     assert nvivo.codes == nc["Code"] > 50
     assert nvivo.kept["sources with a rich-text copy: the plain text was used"] == 2
+
+
+def test_pdf_sources_come_in_through_their_text_representation(project, tmp_path: Path):
+    want = "åtte uker"
+    s = RAW.index(want)
+    rep = "5a5a0000-0000-4000-8000-0000000000aa"
+    pdf = (f'<PDFSource guid="{SRC}" name="Skjema" path="internal://{SRC}.pdf">'
+           f'<PDFSelection guid="5e150000-0000-4000-8000-0000000000aa" page="1" firstX="0" firstY="0" secondX="9" secondY="9"/>'
+           f'<Representation guid="{rep}" plainTextPath="internal://{rep}.txt">{selection(1, s, s + len(want))}</Representation>'
+           f'</PDFSource>')
+    qde = project_xml(origin="NVivo 14")
+    start, end = qde.index("<TextSource"), qde.index("</TextSource>") + len("</TextSource>")
+    qde = qde[:start] + pdf + qde[end:]
+    files = {f"sources/{rep}.txt": RAW, f"sources/{SRC}.pdf": b"%PDF-1.4"}
+    report = import_qdpx(project, write_qdpx(tmp_path / "p.qdpx", qde, files), anonymised=True)
+    assert report.sources == 1 and report.codings == 1
+    assert report.kept["PDF sources imported through their text representation"] == 1
+    assert report.dropped["PDF area selections (coordinates on a page)"] == 1
+    assert "files in the .qdpx that no element refers to" not in report.dropped
+    assert _coded_texts(project) == [want]
+    with project.store.session() as s_:
+        assert s_.scalar(select(Source.case_id)) is not None  # the case's SourceRef names the PDF source
