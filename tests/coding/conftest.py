@@ -85,3 +85,9 @@ def corpus(project) -> Corpus:
 def make_source_fixture():
     """The :func:`make_source` factory (test modules are not a package, so no imports)."""
     return make_source
+
+
+@pytest.fixture
+def make_corpus():
+    """The :func:`build_corpus` factory, for tests that make their own project."""
+    return build_corpus
