@@ -47,7 +47,7 @@ HEADING_THEME = {
     "4.2.2": "overganger",
     "4.3.2": "overganger",
 }
-SUBHEADINGS = ("Involvering i behandlingsplan", "Systematisk evaluering og bruk av feedbackverktøy")
+SUBHEADINGS = ("Involvering i behandlingsplan", "Systematisk evaluering og bruk av feedbackverktøy", "Involvering av pårørende")
 SECTION_RE = re.compile(r"^\s*([3-8](?:\.\d+)+)\s+\S")
 HEADING_LINE_RE = re.compile(r"^\s*[3-8](?:\.\d+)+\s+[A-ZÆØÅ]")
 CASE_RE = re.compile(r"\(case [A-H]\)")
