@@ -121,10 +121,14 @@ class Anonymiser:
         return out
 
     def detect_batch(self, texts: Sequence[str], *, n_process: int = 1,
-                     known_forms: dict[str, str] | None = None) -> list[list[Detection]]:
+                     known_forms: dict[str, str] | None = None,
+                     extra: Sequence[Sequence[Detection]] | None = None) -> list[list[Detection]]:
         """Detections per text, with propagation across the whole batch (and ``known_forms``,
-        e.g. the project's pseudonym key) when ``propagate`` is on."""
+        e.g. the project's pseudonym key) when ``propagate`` is on. ``extra`` adds detections
+        found outside the text (e.g. name-like speaker labels of a transcript)."""
         raw = self._raw(texts, n_process=n_process)
+        if extra is not None:
+            raw = [list(r) + list(x) for r, x in zip(raw, extra)]
         forms: dict[str, str] = dict(known_forms or {})
         if self.config.propagate:
             if not known_forms:

@@ -17,7 +17,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
 from . import lists
-from .detection import CATEGORY, PROPAGATED, Detection, category, resolve_overlaps, with_text
+from .detection import CATEGORY, PROPAGATED, Detection, category, resolve_overlaps, split_lines, with_text
 from .identifiers import find_identifiers
 
 if not Doc.has_extension("qc_detections"):
@@ -199,7 +199,7 @@ class DenyListRecogniser:
         self.min_length = fuzzy_min_length
         self.pattern = None
         if self.entries:
-            alts = "|".join(r"\s+".join(re.escape(p) for p in e.split()) for e in self.entries)
+            alts = "|".join(r"[ \t]+".join(re.escape(p) for p in e.split()) for e in self.entries)
             self.pattern = re.compile(rf"(?<!\w)(?:{alts}){GENITIVE}(?!\w)", re.IGNORECASE)
         self._fuzzy_cache: dict[str, str | None] = {}
         # lower-cased variant -> lower-cased canonical name, so typos and lone parts of a
@@ -304,7 +304,7 @@ def propagate(text: str, found: list[Detection], forms: dict[str, str], pattern:
 
 def keep(det: Detection, allow: AllowList) -> bool:
     """Allow-listed terms and one-letter NER hits (case labels such as "A") are not masked."""
-    if det.source in ("denylist", "review", "identifiers"):
+    if det.source in ("denylist", "review", "identifiers", "speakers"):
         return True
     if det.text in allow:
         return False
@@ -333,7 +333,7 @@ class Resolver:
                             if form.lower() not in common:
                                 forms.setdefault(form, d.label)
             kept = propagate(text, kept, forms, propagation_pattern(forms))
-        return with_text(resolve_overlaps(kept), text)
+        return with_text(resolve_overlaps(split_lines(kept, text)), text)
 
     def __call__(self, doc: Doc) -> Doc:
         final = self.finish(doc.text, detections(doc))

@@ -32,6 +32,8 @@ class AnonymiseConfig(BaseModel):
     """rapidfuzz ratio (0–100) at which a word counts as a typo of a deny-listed name."""
     fuzzy_min_length: int = Field(default=5, ge=3)
     propagate: bool = True
+    speaker_labels: bool = True
+    """Treat name-like speaker labels (not roles such as "Intervjuer" or codes such as "B1") as names."""
     surrogates: bool = False
     """Replace with realistic Norwegian surrogates (Faker no_NO) instead of ``[PERSON 3]``."""
     context_chars: int = Field(default=40, ge=0, le=400)

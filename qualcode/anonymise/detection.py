@@ -28,7 +28,7 @@ NUMBERED = frozenset({"PERSON", "STED", "ORG", "PRODUKT", "HENDELSE", "AVLEDET"}
 PROPAGATED = frozenset({"PERSON", "STED", "ORG"})
 
 # When two detections overlap, the one with the higher priority wins (then the longer one).
-_PRIORITY = {"denylist": 4, "identifiers": 3, "ner": 2, "gazetteers": 1, "propagation": 1, "review": 5}
+_PRIORITY = {"denylist": 4, "identifiers": 3, "ner": 2, "speakers": 2, "gazetteers": 1, "propagation": 1, "review": 5}
 
 
 def category(label: str) -> str:
@@ -86,6 +86,27 @@ def resolve_overlaps(detections: Iterable[Detection]) -> list[Detection]:
         best = min(members, key=lambda d: (-_PRIORITY.get(d.source, 0), -(d.end - d.start), d.start))
         start, stop = min(d.start for d in members), max(d.end for d in members)
         out.append(best if (start, stop) == (best.start, best.end) else best.moved(start=start, end=stop, text=None))
+    return out
+
+
+def split_lines(detections: Iterable[Detection], text: str) -> list[Detection]:
+    """A detection never spans a line break (turn boundaries): split it into its lines."""
+    out = []
+    for d in detections:
+        chunk = text[d.start:d.end]
+        if "\n" not in chunk:
+            out.append(d)
+            continue
+        pos = d.start
+        for line in chunk.split("\n"):
+            s, e = pos, pos + len(line)
+            while s < e and text[s].isspace():
+                s += 1
+            while e > s and text[e - 1].isspace():
+                e -= 1
+            if e > s:
+                out.append(d.moved(start=s, end=e, text=text[s:e]))
+            pos += len(line) + 1
     return out
 
 

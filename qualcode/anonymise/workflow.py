@@ -28,6 +28,7 @@ from .detection import Detection
 from .pseudonyms import PseudonymMap, assign_all
 from .replace import OffsetMap, Replacement, apply, map_turns
 from .review import read_sheet, sheet_rows, write_sheets
+from .speakers import speaker_detections
 
 Progress = Callable[[int, int], None]
 
@@ -170,7 +171,8 @@ def anonymise_project(project, *, progress: Progress | None = None, actor: str |
         anonymiser = Anonymiser(nlp, cfg, deny_list=deny, pseudonyms=pmap)
     else:
         anonymiser.pseudonyms = pmap
-    found = anonymiser.detect_batch([t.text for t in transcripts])
+    extra = [speaker_detections(t) for t in transcripts] if cfg.speaker_labels else None
+    found = anonymiser.detect_batch([t.text for t in transcripts], extra=extra)
     sheet: list[dict[str, Any]] = []
     for k, ((sid, uid, label), tr, dets) in enumerate(zip(pending, transcripts, found)):
         reps = anonymiser.replacements(dets)

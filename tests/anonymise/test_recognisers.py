@@ -107,3 +107,11 @@ def test_nynorsk_and_other_languages(nlp) -> None:
     out_en = a.anonymise(en)
     assert "Sigrun" not in out_en and "Sverige" not in out_en and "48123456" not in out_en
     assert out_en.startswith("I met ")
+
+
+def test_a_detection_never_crosses_a_line_break() -> None:
+    a = Anonymiser(spacy.blank("nb"), only("denylist", deny_list=["Ragnfrid Østby"]))
+    text = "Intervjuer: Ragnfrid\n\nØstby: ja"
+    dets = a.detect(text)
+    assert all("\n" not in d.text for d in dets)
+    assert {d.text for d in dets} == {"Ragnfrid", "Østby"}

@@ -247,3 +247,23 @@ def test_surrogate_mode_gives_consistent_realistic_names(project, nlp) -> None:
     assert "Sigrun" not in text and "Fjellvik" not in text and "[PERSON" not in text
     first = text.split(": ", 1)[1].split(" ringte")[0]
     assert text.count(first) == 2 and first[0].isupper()
+
+
+def test_name_like_speaker_labels_are_masked_roles_are_not(project, nlp) -> None:
+    add_source(project, "E-2020-brukere-1", [
+        ("Intervjuer", "Kan du fortelle litt?"),
+        ("Vebjørnhild", "Ja. Vebjørnhild heter jeg."),
+        ("B1", "Og jeg er med."),
+    ])
+    anonymise_project(project, nlp=nlp)
+    text = store_texts(project)["E-2020-brukere-1"]
+    assert "Vebjørnhild" not in text
+    assert [s.speaker for s in segments(project, "E-2020-brukere-1")] == ["Intervjuer", "[PERSON 1]", "B1"]
+    assert "[PERSON 1] heter jeg" in text
+
+
+def test_speaker_label_rule_can_be_switched_off(project, nlp) -> None:
+    project.config.anonymise = {"speaker_labels": False}
+    add_source(project, "E-2020-brukere-2", [("Vebjørnhild", "Ja.")])
+    anonymise_project(project, nlp=nlp)
+    assert store_texts(project)["E-2020-brukere-2"] == "Vebjørnhild: Ja."
