@@ -289,6 +289,15 @@ def _count_unreferenced_files(pkg: Package, report: QdpxImportReport) -> None:
             report.drop("files in the .qdpx that no element refers to")
 
 
+def _held_target(ttype: str, target: Any) -> list[Any]:
+    """A note's target as JSON for the held file: kind plus a uid (or source uid and span)."""
+    if target is None or isinstance(target, (str, int)):
+        return [ttype, target]
+    if isinstance(target, tuple):
+        return [ttype, list(target)]
+    return [ttype, getattr(target, "uid", None)]
+
+
 def _coder_kind(name: str) -> str:
     if name.startswith("auto:"):
         return "auto"
@@ -613,13 +622,14 @@ def _import(project: Any, pkg: Package, report: QdpxImportReport, *, anonymised:
                         ttype, target = "project", None
                 if not anonymised:
                     held["notes"].append({"guid": n.guid, "title": n.name, "text": n.text, "author": author,
-                                          "kind": kind, "year": year, "target": [ttype, target if isinstance(target, (str, tuple, list)) or target is None else getattr(target, "uid", None)],
+                                          "kind": kind, "year": year, "target": _held_target(ttype, target),
                                           "created_at": n.created.isoformat() if n.created else None})
                     report.held_notes += 1
                     continue
                 if ttype.startswith("held") or (ttype != "project" and target is None):
                     ttype, target = "project", None
-                s.add(Memo(uid=n.guid if not s.scalar(select(Memo.id).where(Memo.uid == n.guid)) else derive("memo", n.guid, utcnow().isoformat()),
+                taken = s.scalar(select(Memo.id).where(Memo.uid == n.guid)) is not None
+                s.add(Memo(uid=derive("memo", n.guid, utcnow().isoformat()) if taken else n.guid,
                            target_type=ttype, target_id=getattr(target, "id", None), kind=kind[:40], author=author,
                            title=(n.name or None) and n.name[:300], text=n.text, year=year,
                            created_at=n.created or utcnow(), updated_at=n.modified))
