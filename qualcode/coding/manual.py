@@ -142,7 +142,7 @@ def list_codings(session: Session, *, case: str | None = None, year: int | None 
         q = q.where(Source.informant_group == informant_group)
     if code is not None:
         cd = resolve_code(session, code)
-        q = q.where(or_(Code.id == cd.id, Code.path.startswith(cd.path + "/")))
+        q = q.where(or_(Code.id == cd.id, (Code.codebook == cd.codebook) & Code.path.startswith(cd.path + "/")))
     if coder is not None:
         q = q.where(Coding.coder_id == resolve_coder(session, coder).id)
     if segment is not None:

@@ -21,7 +21,8 @@ disagreement sheet can be filled in and imported. A spreadsheet records *presenc
 segment: on import a ``1`` keeps any existing coding of the code by that coder (span or whole
 segment) or adds a whole-segment coding; with ``mode="replace"`` (default) a ``0`` removes the
 coder's codings of that code in that segment (marked ``removed``, kept as history). Only the
-codes the sheet has columns for (every code, for the ``codes`` layout) are touched.
+codes the sheet has columns for (every active code and any code it names, for the ``codes``
+layout) are touched.
 CSV files are UTF-8 (a BOM is fine; ``,`` ``;`` or tab separated). An import is validated in
 full before anything is written and runs in the caller's transaction.
 """
@@ -280,7 +281,7 @@ def parse_sheet(session: Session, path: Path | str, *, coder: str | None = None,
         code_cols = [(i, by_name[h]) for i, h in other]  # type: ignore[misc]
         scope = {c.id for _, c in code_cols}
     else:
-        scope = {c.id for c in all_codes}
+        scope = {c.id for c in all_codes if c.active}  # plus retired codes the sheet names (below)
 
     errors: list[str] = []
     # segments
@@ -354,6 +355,7 @@ def parse_sheet(session: Session, path: Path | str, *, coder: str | None = None,
                     unknown_codes.setdefault(ref, []).append(rownum)
                 else:
                     chosen.add(code.id)
+                    scope.add(code.id)
         decided[(seg, cname)] = chosen
     if unknown_seg:
         errors.append(f"unknown segment id/uid in row(s) {_rows_text(unknown_seg)}")

@@ -180,3 +180,17 @@ def test_sheet_without_header_row_does_not_echo_text(project, corpus, tmp_path):
         with pytest.raises(CodingError, match="unknown or ambiguous code") as err:
             import_codings(s, path, coder="kari")
     assert long_code not in str(err.value)
+
+
+def test_codes_layout_leaves_retired_codes_alone(project, corpus, tmp_path):
+    seg = corpus.segments
+    with project.store.session() as s:
+        add_coding(s, seg[0].id, "ventetid", "kari")
+        add_coding(s, seg[0].id, "informasjon", "kari")
+        s.get(type(corpus.codes["ventetid"]), corpus.codes["ventetid"].id).active = False  # retired code
+    sheet = tmp_path / "kari.csv"
+    with project.store.session() as s:
+        export_codings(s, sheet, coders=["kari"], layout="codes")  # active codes only
+        rep = import_codings(s, sheet, coder="kari")
+    assert (rep.added, rep.removed) == (0, 0)
+    assert _presence(project, "kari") == {(seg[0].id, "ventetid", "kari"), (seg[0].id, "informasjon", "kari")}
