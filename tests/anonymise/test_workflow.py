@@ -267,3 +267,12 @@ def test_speaker_label_rule_can_be_switched_off(project, nlp) -> None:
     add_source(project, "E-2020-brukere-2", [("Vebjørnhild", "Ja.")])
     anonymise_project(project, nlp=nlp)
     assert store_texts(project)["E-2020-brukere-2"] == "Vebjørnhild: Ja."
+
+
+def test_review_html_is_self_contained_and_escaped(project, nlp) -> None:
+    add_source(project, "F-2019-ledere-1", [("Intervjuer", "Sigrun sa <script>alert(1)</script> i Fjellvik.")])
+    report = anonymise_project(project, nlp=nlp)
+    page = report.review_html.read_text(encoding="utf-8")
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert "http://" not in page and "https://" not in page and "<link" not in page
+    assert oct(report.review_csv.stat().st_mode & 0o777) == "0o600"
