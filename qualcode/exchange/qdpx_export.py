@@ -97,8 +97,7 @@ def _codebook_lookup() -> Callable[[str], Any]:
     return lookup
 
 
-def build_project_xml(session: Session, *, project_name: str, project_uid: str,
-                      report: ExportReport) -> tuple[etree._Element, dict[str, str]]:
+def build_project_xml(session: Session, *, project_name: str, report: ExportReport) -> tuple[etree._Element, dict[str, str]]:
     """The ``<Project>`` element and the source files (``guid.txt`` → text) of a store."""
     root = etree.Element(Q("Project"), nsmap={None: NS})
     root.set("name", project_name)
@@ -302,10 +301,8 @@ def export_qdpx(project: Any, path: Path | str) -> ExportReport:
     memos) to ``path`` as a REFI-QDA project exchange file."""
     path = Path(path)
     report = ExportReport(path=path)
-    project_uid = project.uid
     with project.store.session() as s:
-        root, files = build_project_xml(s, project_name=project.config.name, project_uid=project_uid,
-                                        report=report)
+        root, files = build_project_xml(s, project_name=project.config.name, report=report)
     report.validated_with = validate(root, kind="project", where=f"project export {path.name}")
     qde = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
     _write_zip(path, qde, files)

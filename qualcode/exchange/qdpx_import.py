@@ -23,7 +23,6 @@ import json
 import os
 import re
 import tempfile
-import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone

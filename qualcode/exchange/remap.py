@@ -17,7 +17,6 @@ import tempfile
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
