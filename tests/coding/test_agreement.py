@@ -199,3 +199,32 @@ def test_auto_coder_against_a_person(project, corpus):
     # 2x2 table: both 2, auto only 1, neither 3 -> kappa = (5/6 - p_e) / (1 - p_e), p_e = (3*2 + 3*4)/36
     p_e = (3 * 2 + 3 * 4) / 36
     assert row.kappa == pytest.approx((5 / 6 - p_e) / (1 - p_e))
+
+
+def test_store_pipeline_matches_direct_computation_on_random_codings(project, make_source):
+    """Random codings by three coders, each with their own sources: every per-code α equals the
+    package run on a reliability matrix built independently from the ORM rows."""
+    rng = np.random.default_rng(3)
+    with project.store.session() as s:
+        codes = [Code(codebook="t", key=f"k{i}", path=f"k{i}", label=f"K{i}") for i in range(4)]
+        s.add_all(codes + [Coder(name=n) for n in ("a", "b", "c")])
+        sources = [make_source(s, f"R-{i}", turns=[("P1", f"Tekst {j}.") for j in range(15)])[1] for i in range(4)]
+        coded_by = {"a": [0, 1, 2], "b": [0, 1, 3], "c": [1, 2, 3]}
+        for name, src_idx in coded_by.items():
+            for si in src_idx:
+                for seg in sources[si]:
+                    for code in codes:
+                        if rng.random() < 0.3:
+                            add_coding(s, seg, code, name)
+    rep = agreement(project, ["a", "b", "c"], [c.key for c in codes])
+    with project.store.session() as s:
+        from qualcode.store import Coding, Segment
+        segs = s.query(Segment).order_by(Segment.id).all()
+        active = {(c.segment_id, c.code_id, c.coder.name) for c in s.query(Coding).filter_by(status="active")}
+        for row, code in zip(rep.codes, codes):
+            matrix = np.array([[(1.0 if (sg.id, code.id, name) in active else 0.0)
+                                if sg.source.label in {f"R-{i}" for i in coded_by[name]} else nan
+                                for sg in segs] for name in ("a", "b", "c")])
+            assert row.alpha == pytest.approx(krippendorff.alpha(reliability_data=matrix, level_of_measurement="nominal"))
+            complete = ~np.isnan(matrix).any(axis=0)
+            assert row.units == complete.sum() == 15 * 1  # only source 1 was coded by all three
