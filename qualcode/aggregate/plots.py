@@ -22,6 +22,10 @@ FORMATS = ("png", "svg")
 _RC = {"svg.hashsalt": "qualcode", "svg.fonttype": "path"}
 
 
+def _case_label(c: str) -> str:
+    return "uten case" if c == "-" else f"case {c}"
+
+
 def rates(matrix: pd.DataFrame) -> pd.DataFrame:
     """Coded segments per 100 segments of the case-year (NaN: no material that year)."""
     total = matrix[("total", "segments")].astype(float).replace(0, np.nan)
@@ -45,12 +49,12 @@ def heatmap(matrix: pd.DataFrame, year: int, out_dir: Path) -> dict[str, Any]:
     r = rates(matrix).xs(year, level="year")
     counts = matrix["segments"].xs(year, level="year")
     cases, themes = list(r.index), list(r.columns)
-    fig = Figure(figsize=(max(4.0, 1.1 * len(themes) + 2), max(2.5, 0.45 * len(cases) + 1.5)))
+    fig = Figure(figsize=(max(4.0, 1.1 * len(themes) + 2), max(2.5, 0.45 * len(cases) + 1.5)), layout="constrained")
     ax = fig.add_subplot()
     data = np.ma.masked_invalid(r.to_numpy(dtype=float)) if themes else np.zeros((len(cases), 0))
     im = ax.imshow(data, cmap="Blues", aspect="auto", vmin=0)
     ax.set_xticks(range(len(themes)), themes, rotation=35, ha="right")
-    ax.set_yticks(range(len(cases)), [f"case {c}" for c in cases])
+    ax.set_yticks(range(len(cases)), [_case_label(c) for c in cases])
     for i in range(len(cases)):
         for j in range(len(themes)):
             val = r.iat[i, j]
@@ -69,7 +73,7 @@ def change_plot(matrix: pd.DataFrame, year_a: int, year_b: int, out_dir: Path) -
     n = max(1, len(themes))
     cols = min(3, n)
     rows = int(np.ceil(n / cols))
-    fig = Figure(figsize=(4.2 * cols, max(2.5, 0.35 * len(cases) + 1.2) * rows))
+    fig = Figure(figsize=(4.2 * cols, max(2.5, 0.35 * len(cases) + 1.2) * rows), layout="constrained")
     for k, theme in enumerate(themes or [""]):
         ax = fig.add_subplot(rows, cols, k + 1)
         for i, c in enumerate(cases):
@@ -78,17 +82,17 @@ def change_plot(matrix: pd.DataFrame, year_a: int, year_b: int, out_dir: Path) -
             if not (pd.isna(a) or pd.isna(b)):
                 ax.plot([a, b], [i, i], color="0.6", lw=1.5, zorder=1)
             if not pd.isna(a):
-                ax.scatter([a], [i], color="#1f77b4", zorder=2, label=str(year_a) if i == 0 else None)
+                ax.scatter([a], [i], color="#1f77b4", s=80, zorder=2, label=str(year_a) if i == 0 else None)
             if not pd.isna(b):
-                ax.scatter([b], [i], color="#d62728", marker="D", zorder=2, label=str(year_b) if i == 0 else None)
-        ax.set_yticks(range(len(cases)), [f"case {c}" for c in cases])
+                ax.scatter([b], [i], color="#d62728", marker="D", s=30, zorder=3, label=str(year_b) if i == 0 else None)
+        ax.set_yticks(range(len(cases)), [_case_label(c) for c in cases])
         ax.invert_yaxis()
         ax.set_title(theme, fontsize=10)
         ax.set_xlabel("per 100 segmenter", fontsize=8)
         ax.set_xlim(left=0)
     handles = [matplotlib.lines.Line2D([], [], color="#1f77b4", marker="o", ls="", label=str(year_a)),
                matplotlib.lines.Line2D([], [], color="#d62728", marker="D", ls="", label=str(year_b))]
-    fig.legend(handles=handles, loc="upper right")
+    fig.legend(handles=handles, loc="outside right upper")
     title = f"Endring {year_a}→{year_b} per tema og enhet"
     fig.suptitle(title)
     return {"title": title, **_save(fig, out_dir, "change")}

@@ -155,5 +155,10 @@ def test_postgres_gives_the_same_matrix(tmp_path, postgres_url):
         build(pg), build(lite)
         a, b = framework_matrix(pg), framework_matrix(lite)
         assert a.fillna(-1).equals(b.fillna(-1))
+        f = {"code": "brukermedvirkning", "coder": "auto", "min_score": 0.5, "setting": "poliklinikk"}
+        assert framework_matrix(pg, **f).equals(framework_matrix(lite, **f))
+        from qualcode.aggregate import crosscase
+
+        assert crosscase(pg).equals(crosscase(lite))
     finally:
         pg.close(), lite.close()

@@ -133,10 +133,15 @@ def test_theme_selection(coded):
         _summary(coded.project, themes=["tull"])
 
 
-@pytest.fixture
-def written(coded, tmp_path):
-    paths = summarise(coded.project, tmp_path / "out")
-    return coded, paths
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    """One full run (md, html, docx, figures), shared by the output tests of this module."""
+    root = tmp_path_factory.mktemp("written")
+    project = Project.init(root / "project", passphrase="correct horse battery staple")
+    built = build(project)
+    paths = summarise(project, root / "out")
+    yield built, paths
+    project.close()
 
 
 def test_markdown_output(written):
