@@ -27,7 +27,7 @@ class Sentence:
     words: list[str]
     spaces: list[bool]
     lemmas: list[str]
-    pos: list[str]
+    pos: list[str]  # NDT: fine tag "pos|feats" (e.g. "subst|prop"); UD: UPOS
     tags: list[str]  # BIO: "O", "B-PER", "I-PER", ...
     source: str = ""  # "file:line" of the first token, for error messages
     sent_id: str | None = None
@@ -107,7 +107,7 @@ def read_ndt(path: Path | str) -> list[Sentence]:
                 raise ModelError(f"{where}: expected 10 tab-separated columns, found {len(cols)}")
             words.append(cols[1])
             lemmas.append(cols[2])
-            pos.append(cols[3])
+            pos.append(cols[3] if cols[5] in ("", "_") else f"{cols[3]}|{cols[5]}")
             tags.append(_name_tag(cols[9], where))
         sentences.append(Sentence(words, _heuristic_spaces(words), lemmas, pos, tags, f"{path}:{first}"))
     return sentences

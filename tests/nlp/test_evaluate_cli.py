@@ -1,0 +1,68 @@
+"""Scoring and the ``qualcode model`` commands on the fictional NorNE sample."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from qualcode.cli.main import cli
+from qualcode.nlp import load
+from qualcode.nlp.evaluate import evaluate_norne
+
+
+NORNE = Path(__file__).parent / "fixtures" / "norne"
+
+
+def test_exact_span_scores(tmp_path: Path, ruler_pipeline) -> None:
+    # the ruler finds "Jørgen Læstad" and "Tromsø" (cased only for Tromsø), misses "Kautokeino"
+    result = evaluate_norne(load(ruler_pipeline(tmp_path / "ruler")), NORNE)
+    cased, lower = result["cased"], result["lower"]
+    assert cased["entities"] == 3
+    assert cased["micro"] == {"p": 100.0, "r": pytest.approx(66.67), "f": pytest.approx(80.0)}
+    assert cased["per_label"]["PER"] == {"p": 100.0, "r": 100.0, "f": 100.0, "n": 1}
+    assert cased["per_label"]["GPE_LOC"]["r"] == 50.0
+    assert lower["micro"]["r"] == pytest.approx(33.33)  # only the LOWER-pattern person survives
+
+
+def test_cli_evaluate_json_and_out_file(tmp_path: Path, ruler_pipeline) -> None:
+    model = ruler_pipeline(tmp_path / "ruler")
+    out = tmp_path / "scores.json"
+    res = CliRunner().invoke(cli, ["-p", str(tmp_path), "--model", str(model), "model", "evaluate",
+                                   "--norne", str(NORNE), "--json", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    printed = json.loads(res.output)
+    assert printed == json.loads(out.read_text(encoding="utf-8"))
+    assert printed["cased"]["per_label"]["PER"]["f"] == 100.0
+
+
+def test_cli_uses_project_config_model(project, tmp_path: Path, ruler_pipeline) -> None:
+    model = ruler_pipeline(tmp_path / "ruler")
+    config_path = project.root / "qualcode.yaml"
+    config_path.write_text(config_path.read_text(encoding="utf-8").replace("model: null", f"model: {model}"),
+                           encoding="utf-8")
+    res = CliRunner().invoke(cli, ["-p", str(project.root), "model", "info", "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.output)["lang"] == "nb"
+    assert "qualcode" not in json.loads(res.output)  # the ruler, not the shipped model
+
+
+def test_cli_missing_model_is_one_clear_line(tmp_path: Path) -> None:
+    res = CliRunner().invoke(cli, ["-p", str(tmp_path), "--model", str(tmp_path / "nope"), "model", "info"])
+    assert res.exit_code == 1
+    assert "qualcode model train" in res.output and "Traceback" not in res.output
+
+
+def test_cli_info_shipped_model(tmp_path: Path) -> None:
+    res = CliRunner().invoke(cli, ["-p", str(tmp_path), "model", "info", "--json"])
+    assert res.exit_code == 0, res.output
+    meta = json.loads(res.output)
+    assert meta["qualcode"]["data"]["split"]["test_sentences"] == 1939
+
+
+def test_cli_evaluate_bad_norne_dir(tmp_path: Path, ruler_pipeline) -> None:
+    res = CliRunner().invoke(cli, ["-p", str(tmp_path), "--model", str(ruler_pipeline(tmp_path / "r")),
+                                   "model", "evaluate", "--norne", str(tmp_path / "missing")])
+    assert res.exit_code == 1
+    assert "NorNE folder not found" in res.output
