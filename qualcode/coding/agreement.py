@@ -5,8 +5,8 @@ Each code is a presence/absence variable. Two levels:
 * ``segment`` — one unit per segment: does the coder apply the code anywhere in the segment?
 * ``character`` — one unit per character of the segments (span coding): is the character inside
   a span of the code? Characters are handled as runs (maximal intervals in which no coder's
-  value changes), weighted by their length, so a 50,000-character source costs no more than
-  its number of span boundaries.
+  value changes) and the runs as a length-weighted table of coder-state patterns, so a
+  50,000-character source costs no more than its number of span boundaries.
 
 Which segments a coder "coded" (the coder's universe): every segment of every source in which
 the coder has at least one active coding (of any code). Absence of a code in a segment of the
@@ -339,6 +339,34 @@ def _segment_level(d: CodingData) -> AgreementReport:
                            identical_segments=identical)
 
 
+def _pattern_row(name: str, table: np.ndarray, coders: list[str]) -> CodeAgreement:
+    """All measures from a pattern table: ``table[p]`` is the weight of units whose coder states
+    are the base-3 digits of ``p`` (0 = missing, 1 = absent, 2 = present). Exact, because every
+    measure here is a sum over units of a function of the unit's pattern."""
+    k = len(coders)
+    pats = np.arange(len(table))
+    states = (pats[None, :] // (3 ** np.arange(k))[:, None]) % 3  # coders × patterns
+    present = states > 0
+    n_present = present.sum(axis=0)
+    ones = (states == 2).sum(axis=0)
+    complete = n_present == k
+    units = float(table[complete].sum())
+    same = complete & ((ones == 0) | (ones == k))
+    agree = float(table[same].sum() / units) if units else None
+    if k == 2:
+        cells = np.zeros(4)
+        np.add.at(cells, ((states[0] - 1) * 2 + (states[1] - 1))[complete], table[complete])
+        nz = cells > 0
+        kappa, kappa_note = cohen_kappa(np.array([0, 0, 1, 1])[nz], np.array([0, 1, 0, 1])[nz], cells[nz])
+    else:
+        kappa, kappa_note = None, TWO_CODERS
+    counts = np.stack([n_present - ones, ones], axis=1)
+    alpha, alpha_note = weighted_nominal_alpha(counts, table)
+    applied = {c: float(table[states[i] == 2].sum()) for i, c in enumerate(coders)}
+    return CodeAgreement(code=name, units=units, pairable=float(table[n_present >= 2].sum()), applied=applied,
+                         agreement=agree, kappa=kappa, kappa_note=kappa_note, alpha=alpha, alpha_note=alpha_note)
+
+
 def _character_level(d: CodingData) -> AgreementReport:
     k, nq = len(d.coders), len(d.codes)
     base = d.seg_source.astype(np.int64) << 32
@@ -357,19 +385,24 @@ def _character_level(d: CodingData) -> AgreementReport:
     in_uni = np.stack([cover(s_key[d.universe[i]], e_key[d.universe[i]]) for i in range(k)]) if m else np.zeros((k, 0), bool)
     keep = in_uni.any(axis=0)
     w = lengths[keep]
+    in_uni = in_uni[:, keep]
     names = [c.name for c in d.coders]
-    blocks = []
+    radix = 3 ** np.arange(k)
+    # group codings by (code, coder) once instead of masking the whole array per pair
+    order = np.lexsort((d.coder_idx, d.code_idx))
+    pair = d.code_idx[order] * k + d.coder_idx[order]
+    edges = np.searchsorted(pair, np.arange(nq * k + 1))
+    tables = []
     for j in range(nq):
-        data = np.full((k, int(keep.sum())), np.nan)
+        idx = np.zeros(len(w), dtype=np.int64)
         for i in range(k):
-            sel = (d.coder_idx == i) & (d.code_idx == j)
-            vals = cover(cs_key[sel], ce_key[sel]).astype(np.float64)[keep]
-            data[i] = np.where(in_uni[i, keep], vals, np.nan)
-        blocks.append(data)
-    rows = [_row(code.key, blocks[j], names, w) for j, code in enumerate(d.codes)]
-    pooled = np.concatenate(blocks, axis=1) if blocks else np.zeros((k, 0))
-    overall = _row("(all codes)", pooled, names, np.tile(w, nq))
-    complete = in_uni[:, keep].all(axis=0)
+            sel = order[edges[j * k + i]:edges[j * k + i + 1]]
+            state = np.where(in_uni[i], 1 + cover(cs_key[sel], ce_key[sel])[keep], 0)
+            idx += state * radix[i]
+        tables.append(np.bincount(idx, weights=w, minlength=3 ** k))
+    rows = [_pattern_row(code.key, tables[j], names) for j, code in enumerate(d.codes)]
+    overall = _pattern_row("(all codes)", np.sum(tables, axis=0) if tables else np.zeros(3 ** k), names)
+    complete = in_uni.all(axis=0)
     return AgreementReport(level="character", coders=names, units=int(w.sum()),
                            complete_units=int(w[complete].sum()), codes=rows, overall=overall)
 

@@ -228,3 +228,32 @@ def test_store_pipeline_matches_direct_computation_on_random_codings(project, ma
             assert row.alpha == pytest.approx(krippendorff.alpha(reliability_data=matrix, level_of_measurement="nominal"))
             complete = ~np.isnan(matrix).any(axis=0)
             assert row.units == complete.sum() == 15 * 1  # only source 1 was coded by all three
+
+
+def test_character_level_three_coders_with_missing_data(project, make_source):
+    rng = np.random.default_rng(5)
+    with project.store.session() as s:
+        code = Code(codebook="t", key="x", path="x", label="X")
+        s.add_all([code] + [Coder(name=n) for n in ("a", "b", "c")])
+        srcs = [make_source(s, f"C-{i}", turns=[("P1", "Et svar med litt lengre tekst her.")] * 3)[1] for i in range(2)]
+        coded_by = {"a": [0, 1], "b": [0, 1], "c": [1]}
+        spans = {}
+        for name, idx in coded_by.items():
+            for si in idx:
+                for seg in srcs[si]:
+                    a = int(rng.integers(seg.start, seg.end - 5))
+                    b = int(rng.integers(a + 1, seg.end + 1))
+                    add_coding(s, seg, code, name, start=a, end=b)
+                    spans.setdefault(name, []).append((seg.source_id, a, b))
+        segs = [(seg.source_id, seg.start, seg.end) for src in srcs for seg in src]
+    rep = agreement(project, ["a", "b", "c"], level="character")
+    chars = [(src, p) for src, a, b in segs for p in range(a, b)]
+    src_of = {name: {srcs[i][0].source_id for i in idx} for name, idx in coded_by.items()}
+    matrix = np.array([[(1.0 if any(sid == src and a <= p < b for sid, a, b in spans[n]) else 0.0)
+                        if src in src_of[n] else nan for src, p in chars] for n in ("a", "b", "c")])
+    row = rep.codes[0]
+    assert rep.units == len(chars)
+    assert row.alpha == pytest.approx(krippendorff.alpha(reliability_data=matrix, level_of_measurement="nominal"))
+    complete = ~np.isnan(matrix).any(axis=0)
+    assert row.units == complete.sum()
+    assert row.agreement == pytest.approx((matrix[:, complete] == matrix[0, complete]).all(axis=0).mean())
