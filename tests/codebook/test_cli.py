@@ -72,3 +72,10 @@ def test_autocode_project(tmp_path):
     assert json.loads(res.output)["segments_examined"] == 0
     res = run("-p", str(tmp_path / "p"), "autocode", "--out", "x.jsonl")
     assert res.exit_code == 1 and "--out only goes with --jsonl" in res.output
+
+
+def test_autocode_train_refuses_without_manual_codings(tmp_path):
+    assert run("init", str(tmp_path / "p")).exit_code == 0
+    res = run("-p", str(tmp_path / "p"), "autocode", "--train")
+    assert res.exit_code == 1
+    assert "not enough manually coded segments" in res.output and "Traceback" not in res.output
