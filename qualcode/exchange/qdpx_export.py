@@ -196,6 +196,7 @@ def build_project_xml(session: Session, *, project_name: str, report: ExportRepo
             by_source[src].setdefault((s, e), [])
 
     files: dict[str, str] = {}
+    comments: list[Coding] = []
     if exported:
         sources_el = _sub(root, "Sources")
         for src in exported:
@@ -227,6 +228,9 @@ def build_project_xml(session: Session, *, project_name: str, report: ExportRepo
                     ce = _sub(sel, "Coding", guid=as_guid(c.uid, kind="coding"),
                               creatingUser=coder_guid.get(c.coder_id), creationDateTime=xml_datetime(c.created_at))
                     _sub(ce, "CodeRef", targetGUID=code_guid[c.code_id])
+                    if c.comment:
+                        comments.append(c)
+                        _sub(ce, "NoteRef", targetGUID=derive("coding-comment", c.uid))
                     report.codings += 1
                 for m in sorted(seg_memo_spans.get((s, e), []), key=lambda m: memo_guid[m.id]):
                     _sub(sel, "NoteRef", targetGUID=memo_guid[m.id])
@@ -247,8 +251,14 @@ def build_project_xml(session: Session, *, project_name: str, report: ExportRepo
                     for sid, (src, st, en) in seg_span.items()} if any(m.target_type == "segment" for m in memos) else {},
     }
     project_refs: list[str] = []
+    notes_el = _sub(root, "Notes") if memos or comments else None
+    for c in comments:  # a coding's comment: a note referenced from the Coding (NoteRef)
+        note = _sub(notes_el, "Note", guid=derive("coding-comment", c.uid), name="Kommentar til koding",
+                    creatingUser=coder_guid.get(c.coder_id), creationDateTime=xml_datetime(c.created_at))
+        _sub(note, "Description").text = memo_trailer("kodingskommentar", None, "coding", as_guid(c.uid, kind="coding"))
+        _sub(note, "PlainTextContent").text = c.comment
+        report.notes += 1
     if memos:
-        notes_el = _sub(root, "Notes")
         for m in memos:
             tguid = target_guid.get(m.target_type, {}).get(m.target_id) if m.target_id is not None else None
             if m.target_type != "project" and tguid is None:

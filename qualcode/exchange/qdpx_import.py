@@ -189,7 +189,9 @@ def _read_text(pkg: Package, el: etree._Element, what: str, report: QdpxImportRe
     return None
 
 
-def _parse_sources(pkg: Package, variables: dict[str, str], mode: str, report: QdpxImportReport) -> list[_Src]:
+def _parse_sources(pkg: Package, variables: dict[str, str], mode: str, report: QdpxImportReport,
+                   coding_notes: dict[str, str]) -> list[_Src]:
+    """Text sources with their selections; ``coding_notes`` collects note guid → coding guid."""
     out: list[_Src] = []
     sources_el = pkg.root.find(Q("Sources"))
     if sources_el is None:
@@ -228,11 +230,12 @@ def _parse_sources(pkg: Package, variables: dict[str, str], mode: str, report: Q
             codings = []
             for c in sel.iterchildren(Q("Coding")):
                 ref = c.find(Q("CodeRef"))
+                for r in c.iterchildren(Q("NoteRef")):
+                    coding_notes[normalise(r.get("targetGUID"))] = normalise(c.get("guid"))
                 user = c.get("creatingUser") or sel.get("creatingUser") or sel.get("modifyingUser")
                 codings.append((normalise(c.get("guid")), normalise(ref.get("targetGUID")),
                                 normalise(user) if user and is_guid(user) else None,
                                 parse_datetime(c.get("creationDateTime") or sel.get("creationDateTime"))))
-                report.drop("notes on codings") if c.find(Q("NoteRef")) is not None else None
             refs = [normalise(r.get("targetGUID")) for r in sel.iterchildren(Q("NoteRef"))]
             if sel.get("name"):
                 report.drop("selection names (text excerpts; the text itself is kept)")
@@ -418,7 +421,8 @@ def _import(project: Any, pkg: Package, report: QdpxImportReport, *, anonymised:
     for el in root.iter(Q("Code")):
         for r in el.iterchildren(Q("NoteRef")):
             code_note_refs[normalise(el.get("guid"))].append(normalise(r.get("targetGUID")))
-    sources = _parse_sources(pkg, variables, mode, report)
+    coding_notes: dict[str, str] = {}
+    sources = _parse_sources(pkg, variables, mode, report, coding_notes)
     notes = _parse_notes(pkg, report)
     _count_unreferenced_files(pkg, report)
     project_note_refs = [normalise(r.get("targetGUID")) for r in root.iterchildren(Q("NoteRef"))]
@@ -516,6 +520,7 @@ def _import(project: Any, pkg: Package, report: QdpxImportReport, *, anonymised:
             max_words = _max_words(project)
             wanted = [c[0] for src in sources for sel in src.selections for c in sel.codings]
             taken_coding_uids: set[str] = set()
+            codings_by_guid: dict[str, list[Coding]] = defaultdict(list)
             for i in range(0, len(wanted), 500):
                 taken_coding_uids.update(s.scalars(select(Coding.uid).where(Coding.uid.in_(wanted[i:i + 500]))))
             transcripts: list[tuple[str, Transcript]] = []
@@ -594,9 +599,11 @@ def _import(project: Any, pkg: Package, report: QdpxImportReport, *, anonymised:
                             if uid in taken_coding_uids:
                                 uid = derive("coding-reimport", uid, datetime.now(timezone.utc).isoformat())
                             taken_coding_uids.add(uid)
-                            s.add(Coding(uid=uid, segment=seg, code=code_by_guid[code_guid], coder=coder,
-                                         method=_method(coder.kind), start=cs, end=ce,
-                                         created_at=created or utcnow()))
+                            row_c = Coding(uid=uid, segment=seg, code=code_by_guid[code_guid], coder=coder,
+                                           method=_method(coder.kind), start=cs, end=ce,
+                                           created_at=created or utcnow())
+                            s.add(row_c)
+                            codings_by_guid[cg].append(row_c)
                             report.codings += 1
             # -- notes -------------------------------------------------------------------------------------
             guid_lookup = {
@@ -605,6 +612,8 @@ def _import(project: Any, pkg: Package, report: QdpxImportReport, *, anonymised:
                 "source": lambda g: s.scalar(select(Source).where(Source.uid == g)),
             }
             s.flush()
+            for note_guid, coding_guid in coding_notes.items():
+                note_targets.setdefault(note_guid, ("coding", coding_guid))
             for n in notes:
                 author = users.get(n.user, IMPORT_CODER) if n.user else IMPORT_CODER
                 ttype, target = note_targets.get(n.guid, ("project", None))
@@ -624,6 +633,11 @@ def _import(project: Any, pkg: Package, report: QdpxImportReport, *, anonymised:
                                           "kind": kind, "year": year, "target": _held_target(ttype, target),
                                           "created_at": n.created.isoformat() if n.created else None})
                     report.held_notes += 1
+                    continue
+                if n.guid in coding_notes and codings_by_guid.get(coding_notes[n.guid]):
+                    for row_c in codings_by_guid[coding_notes[n.guid]]:  # a note on a coding is its comment
+                        row_c.comment = f"{row_c.comment}\n\n{n.text}" if row_c.comment else n.text
+                    report.keep("notes on codings (as coding comments)")
                     continue
                 if ttype.startswith("held") or (ttype != "project" and target is None):
                     ttype, target = "project", None

@@ -97,7 +97,8 @@ def build_project(project, *, n_sources: int = 3, turns: int = 8, sentences_per_
                 continue
             seen.add(key)
             s.add(Coding(segment=seg, code=code, coder=coder, method="auto" if coder.kind == "auto" else "manual",
-                         start=start, end=end, created_at=T0 + timedelta(minutes=made)))
+                         start=start, end=end, created_at=T0 + timedelta(minutes=made),
+                         comment="Usikker på denne – må drøftes 🙂" if made % 9 == 4 and coder.name.startswith("koder") else None))
             made += 1
         s.flush()
         if memos:

@@ -59,6 +59,11 @@ def test_round_trip_export_import_export_gives_the_same_project(project, tmp_pat
         a, b = counts(project), counts(other)
         assert {k: a[k] for k in ("Source", "Segment", "Code", "Coding", "Memo", "Case")} == \
                {k: b[k] for k in ("Source", "Segment", "Code", "Coding", "Memo", "Case")}
+        def comments(p):
+            with p.store.session() as s:
+                return sorted(s.scalars(select(Coding.uid + ":" + Coding.comment).where(Coding.comment.is_not(None))))
+        assert comments(other) == comments(project) and len(comments(project)) > 0
+        assert report.kept == {"notes on codings (as coding comments)": len(comments(project))}
         with other.store.session() as s:
             kinds = dict(s.execute(select(Coder.name, Coder.kind)).all())
             assert kinds["auto:testbok@1.0.0"] == "auto"
