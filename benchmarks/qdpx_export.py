@@ -84,7 +84,7 @@ def main() -> int:
         other.close()
     result = {
         "benchmark": "qdpx_export",
-        "project": {**counts, "selections": report.selections, "codes": report.codes, "memos": report.notes},
+        "project": {**counts, "selections": report.selections, "codes": report.codes, "notes": report.notes},
         "export_seconds_best": round(min(times), 3),
         "export_seconds_median": round(statistics.median(times), 3),
         "export_cpu_seconds_median": round(statistics.median(cpu), 3),
