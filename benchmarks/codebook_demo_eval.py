@@ -76,6 +76,10 @@ def main() -> int:
     res["informant_turns"] = {"turns": len(idx), **score_sets([gold[i] for i in idx], [pred[i] for i in idx], CORE)}
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(res, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import codebook_gold
+
+    codebook_gold.write_section()
     for c in CORE:
         m = res["all_turns"]["per_code"][c]
         print(f"{c:16s} n={m['support']:3d} P={m['precision']:.3f} R={m['recall']:.3f} F1={m['f1']:.3f} kappa={m['kappa']:.3f}")

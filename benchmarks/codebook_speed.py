@@ -98,6 +98,10 @@ def main() -> int:
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(res, indent=2) + "\n", encoding="utf-8")
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import codebook_gold
+
+    codebook_gold.write_section()
     print(json.dumps(res, indent=2))
     return 0
 
