@@ -96,9 +96,14 @@ def codebook_element(codebook: Any, ns: str = CODEBOOK_NS) -> etree._Element:
 def write_xml_atomic(root: etree._Element, path: Path) -> None:
     """Write ``root`` as UTF-8 XML to ``path`` through a temporary file (never half a file)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_dir():
+        raise ExchangeError(f"{path} is a folder; give a file name")
     data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    except OSError as exc:
+        raise ExchangeError(f"cannot write {path}: {exc.__class__.__name__}") from exc
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)

@@ -285,8 +285,13 @@ def build_project_xml(session: Session, *, project_name: str, report: ExportRepo
 
 
 def _write_zip(path: Path, qde: bytes, files: dict[str, str]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".qdpx")
+    if path.is_dir():
+        raise ExchangeError(f"{path} is a folder; give a file name such as {path / 'project.qdpx'}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".qdpx")
+    except OSError as exc:
+        raise ExchangeError(f"cannot write {path}: {exc.__class__.__name__}") from exc
     os.close(fd)
     try:
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:

@@ -124,3 +124,17 @@ def test_content_of_the_export(project, tmp_path: Path):
     assert f"target=case:{case_a.get('guid')}" in case_note.find(Q("Description")).text  # kept in a trailer
     with zipfile.ZipFile(tmp_path / "p.qdpx") as zf:
         assert all(n == "project.qde" or (n.startswith("sources/") and n.endswith(".txt")) for n in zf.namelist())
+
+
+def test_unwritable_target_is_a_clear_error(project, tmp_path: Path):
+    import pytest
+
+    from qualcode.errors import ExchangeError
+
+    build_project(project, n_codings=2, memos=False)
+    with pytest.raises(ExchangeError, match="is a folder"):
+        export_qdpx(project, tmp_path)
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(ExchangeError, match="cannot write"):
+        export_qdpx(project, tmp_path / "file" / "p.qdpx")
+    assert not list(tmp_path.glob(".tmp-*"))
