@@ -16,15 +16,15 @@ set replaces this rule (every coder is then taken to have coded exactly those se
 
 Percent agreement and Cohen's κ use the units coded by all coders (κ only for two coders);
 Krippendorff's α uses every unit coded by at least two coders (missing data allowed).
-The overall row pools all (unit, code) pairs. Segment-level α is computed by the
-``krippendorff`` package, κ by scikit-learn; character-level α uses :func:`weighted_nominal_alpha`
-(the same formula with unit weights; tests check it against the package).
+The overall row pools all (unit, code) pairs. κ is computed by scikit-learn; segment-level α by
+the ``krippendorff`` package, character-level α by :func:`weighted_nominal_alpha` (the package's
+formula with unit weights; tests check it against the package on expanded data).
 """
 from __future__ import annotations
 
 import warnings
-from itertools import chain
 from dataclasses import asdict, dataclass, field
+from itertools import chain
 from typing import Any, Iterable, Sequence
 
 import krippendorff
@@ -294,28 +294,22 @@ def load_coding_data(session: Session, coders: Sequence[str | Coder], codes: Ite
 
 # -- computing ---------------------------------------------------------------------------
 
-def _row(name: str, data: np.ndarray, coders: list[str], weights: np.ndarray | None = None) -> CodeAgreement:
-    """All measures for one variable (coders × units, values 0/1/NaN)."""
-    w = np.ones(data.shape[1]) if weights is None else weights
-    agree, units = percent_agreement(data, w)
+def _row(name: str, data: np.ndarray, coders: list[str]) -> CodeAgreement:
+    """All measures for one segment-level variable (coders × units, values 0/1/NaN)."""
+    agree, units = percent_agreement(data)
     present = ~np.isnan(data)
     pairable = present.sum(axis=0) >= 2
     if len(coders) == 2:
         both = present.all(axis=0)
         # the 2×2 table of the two coders' values, handed to scikit-learn as four weighted items
-        cells = np.bincount((data[0, both] * 2 + data[1, both]).astype(np.int64), weights=w[both], minlength=4)
+        cells = np.bincount((data[0, both] * 2 + data[1, both]).astype(np.int64), minlength=4).astype(float)
         nz = cells > 0
         kappa, kappa_note = cohen_kappa(np.array([0, 0, 1, 1])[nz], np.array([0, 1, 0, 1])[nz], cells[nz])
     else:
         kappa, kappa_note = None, TWO_CODERS
-    if weights is None:
-        alpha, alpha_note = krippendorff_alpha(data)
-    else:
-        ones = np.nansum(data, axis=0)
-        counts = np.stack([present.sum(axis=0) - ones, ones], axis=1)
-        alpha, alpha_note = weighted_nominal_alpha(counts, w)
-    applied = {c: float(w[data[i] == 1].sum()) for i, c in enumerate(coders)}
-    return CodeAgreement(code=name, units=units, pairable=float(w[pairable].sum()), applied=applied,
+    alpha, alpha_note = krippendorff_alpha(data)
+    applied = {c: float((data[i] == 1).sum()) for i, c in enumerate(coders)}
+    return CodeAgreement(code=name, units=units, pairable=float(pairable.sum()), applied=applied,
                          agreement=agree, kappa=kappa, kappa_note=kappa_note, alpha=alpha, alpha_note=alpha_note)
 
 
