@@ -34,7 +34,7 @@ def codebook() -> None:
 @handle_errors
 def lint_cmd(state: CliState, file: Path | None, as_json: bool, strict: bool) -> None:
     """Check a codebook: structure, rule syntax, rules vs. examples."""
-    from ..codebook.lint import lint
+    from ..codebook.linter import lint
 
     findings = lint(_codebook_ref(state, file))
     if as_json:

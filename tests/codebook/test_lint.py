@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from qualcode.codebook import load_codebook, parse_codebook
-from qualcode.codebook.lint import lint
+from qualcode.codebook.linter import lint
 
 
 def test_shipped_codebook_has_no_findings():

@@ -125,3 +125,14 @@ def test_sync_codes_upserts_and_refuses_downgrade(project):
             sync_codes(s, cb)
     with project.store.session() as s:
         assert s.scalar(select(CodeRow.codebook_version).where(CodeRow.key == "top")) == "1.1.0"
+
+
+def test_package_exports_resolve_to_functions():
+    import qualcode.codebook as cb
+    import qualcode.codebook.linter  # noqa: F401  (importing the module must not shadow the function)
+
+    assert callable(cb.lint) and cb.lint.__name__ == "lint"
+    for name in ("RuleEngine", "autocode_project", "autocode_jsonl", "evaluate_gold", "train_project_classifier"):
+        assert callable(getattr(cb, name))
+    with pytest.raises(AttributeError):
+        cb.no_such_thing
