@@ -287,7 +287,8 @@ def compute_matrix(session: Session, rf: ResolvedFilters, *, with_coders: bool =
     meta = cases.set_index("case")
     for m in CASE_META:
         frames[("case", m)] = pd.Series(
-            [meta[m].get(c, "") if c in meta.index else "" for c, _ in rows], index=index
+            [meta[m].get(c, "") if c in meta.index else ("(uten case)" if m == "unit_label" else "")
+             for c, _ in rows], index=index
         ).fillna("")
     tot = totals.set_index(["case", "year"]).reindex(index)
     for m in ("sources", "segments", "words"):
