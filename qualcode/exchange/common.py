@@ -32,6 +32,14 @@ VARIABLE_ALIASES.update({
 })
 
 
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_safe(value: object) -> str:
+    """``value`` as text XML 1.0 can carry: control characters it forbids become U+FFFD."""
+    return _XML_INVALID.sub("\ufffd", str(value))
+
+
 def variable_guid(field: str) -> str:
     return derive("variable", field)
 

@@ -152,6 +152,8 @@ def unpack_description(text: str | None) -> dict[str, Any]:
             for line in raw:
                 if _BULLET.match(line):
                     items.append([_unescape(_BULLET.sub("", line, count=1))])
+                elif line.startswith("  ") and items:
+                    items[-1].append(_unescape(line[2:]))
                 elif line.strip() and items:
                     items[-1].append(_unescape(line[2:] if line.startswith("  ") else line.strip()))
                 elif line.strip():

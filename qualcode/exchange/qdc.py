@@ -21,6 +21,7 @@ from lxml import etree
 
 from .. import __version__
 from ..errors import ExchangeError
+from .common import xml_safe
 from .description import pack_description, unpack_description
 from .guids import derive
 from .schema import CODEBOOK_NS, redact, secure_parser, validate
@@ -63,11 +64,11 @@ def expand_colour(value: str | None) -> str | None:
 def code_element(parent: etree._Element, ns: str, *, guid: str, name: str, colour: str | None,
                  description: str | None) -> etree._Element:
     """One ``<Code>`` (codable, with colour and Description when given) under ``parent``."""
-    el = etree.SubElement(parent, f"{{{ns}}}Code", guid=guid, name=name, isCodable="true")
+    el = etree.SubElement(parent, f"{{{ns}}}Code", guid=guid, name=xml_safe(name), isCodable="true")
     if expand_colour(colour):
         el.set("color", expand_colour(colour))
     if description:
-        etree.SubElement(el, f"{{{ns}}}Description").text = description
+        etree.SubElement(el, f"{{{ns}}}Description").text = xml_safe(description)
     return el
 
 

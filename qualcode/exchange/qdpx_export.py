@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from .. import __version__
 from ..errors import ExchangeError, QualcodeError
 from ..store.models import Case, Code, Coder, Coding, Memo, Segment, Source
-from .common import VARIABLES, memo_trailer, variable_guid, xml_datetime
+from .common import VARIABLES, memo_trailer, variable_guid, xml_datetime, xml_safe
 from .description import pack_description, unpack_description
 from .guids import as_guid, derive
 from .qdc import code_element
@@ -56,15 +56,18 @@ class ExportReport:
         return d
 
 
-def _sub(parent: etree._Element, tag: str, **attrs: Any) -> etree._Element:
-    return etree.SubElement(parent, Q(tag), {k: str(v) for k, v in attrs.items() if v is not None})
+def _sub(parent: etree._Element, tag: str, text: Any = None, **attrs: Any) -> etree._Element:
+    el = etree.SubElement(parent, Q(tag), {k: xml_safe(v) for k, v in attrs.items() if v is not None})
+    if text is not None:
+        el.text = xml_safe(text)
+    return el
 
 
 def _variable_value(parent: etree._Element, fld: str, value: Any) -> None:
     typ = next(t for f, _n, t, _w in VARIABLES if f == fld)
     vv = _sub(parent, "VariableValue")
     _sub(vv, "VariableRef", targetGUID=variable_guid(fld))
-    _sub(vv, "IntegerValue" if typ == "Integer" else "TextValue").text = str(value)
+    _sub(vv, "IntegerValue" if typ == "Integer" else "TextValue", value)
 
 
 def _code_description(row: Code, lookup: Callable[[str], Any]) -> str:
@@ -100,7 +103,7 @@ def _codebook_lookup() -> Callable[[str], Any]:
 def build_project_xml(session: Session, *, project_name: str, report: ExportReport) -> tuple[etree._Element, dict[str, str]]:
     """The ``<Project>`` element and the source files (``guid.txt`` → text) of a store."""
     root = etree.Element(Q("Project"), nsmap={None: NS})
-    root.set("name", project_name)
+    root.set("name", xml_safe(project_name))
     root.set("origin", f"qualcode {__version__}")
 
     coders = session.scalars(select(Coder).order_by(Coder.name)).all()
@@ -134,8 +137,8 @@ def build_project_xml(session: Session, *, project_name: str, report: ExportRepo
 
         def add(parent_el: etree._Element, parent_id: int | None) -> None:
             for c in children.get(parent_id, []):
-                el = code_element(parent_el, NS, guid=code_guid[c.id], name=c.label, colour=c.colour,
-                                  description=_code_description(c, lookup))
+                el = code_element(parent_el, NS, guid=code_guid[c.id], name=xml_safe(c.label), colour=c.colour,
+                                  description=xml_safe(_code_description(c, lookup)))
                 if c.colour and el.get("color") is None:
                     report.warnings.append(f"code {c.key}: colour {c.colour!r} is not #rgb/#rrggbb, left out")
                 code_el[c.id] = el
@@ -255,8 +258,8 @@ def build_project_xml(session: Session, *, project_name: str, report: ExportRepo
     for c in comments:  # a coding's comment: a note referenced from the Coding (NoteRef)
         note = _sub(notes_el, "Note", guid=derive("coding-comment", c.uid), name="Kommentar til koding",
                     creatingUser=coder_guid.get(c.coder_id), creationDateTime=xml_datetime(c.created_at))
-        _sub(note, "Description").text = memo_trailer("kodingskommentar", None, "coding", as_guid(c.uid, kind="coding"))
-        _sub(note, "PlainTextContent").text = c.comment
+        _sub(note, "Description", memo_trailer("kodingskommentar", None, "coding", as_guid(c.uid, kind="coding")))
+        _sub(note, "PlainTextContent", c.comment)
         report.notes += 1
     if memos:
         for m in memos:
@@ -266,8 +269,8 @@ def build_project_xml(session: Session, *, project_name: str, report: ExportRepo
             note = _sub(notes_el, "Note", guid=memo_guid[m.id], name=m.title or m.kind,
                         creatingUser=user_guid[m.author], creationDateTime=xml_datetime(m.created_at),
                         modifiedDateTime=xml_datetime(m.updated_at))
-            _sub(note, "Description").text = memo_trailer(m.kind, m.year, m.target_type, tguid)
-            _sub(note, "PlainTextContent").text = m.text
+            _sub(note, "Description", memo_trailer(m.kind, m.year, m.target_type, tguid))
+            _sub(note, "PlainTextContent", m.text)
             if m.target_type == "code" and m.target_id in code_el:
                 parent = code_el[m.target_id]
                 ref = etree.Element(Q("NoteRef"), targetGUID=memo_guid[m.id])

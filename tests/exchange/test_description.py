@@ -55,3 +55,29 @@ def test_hand_written_description_is_the_definition():
 def test_empty_fields_are_left_out():
     assert pack_description({"id": "x", "definition": "", "examples_typical": []}) == "[qualcode id=x]"
     assert pack_description({"definition": "Bare dette."}, trailer=False) == "Bare dette."
+
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+# Text as a codebook author would write it: any printable characters and line breaks
+# (the format strips surrounding whitespace, and REFI/XML cannot carry a bare CR).
+_chars = st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\u2028\u2029\x85")
+_tricky = st.sampled_from(["Bruk når: x", "Typiske eksempler:", "- punkt", "\\skrå", "[qualcode id=x]",
+                           "  innrykk", "When to use: y", "Engelsk navn:", "• kule", "ikke bruk når:z"])
+_line = st.one_of(st.text(_chars, max_size=30), _tricky)
+_text = st.lists(_line, max_size=4).map("\n".join).map(str.strip)
+
+
+@settings(max_examples=300, deadline=None)
+@given(definition=_text, when=_text, when_not=_text, label_en=_line.map(str.strip),
+       typical=st.lists(_text.filter(bool), max_size=3), borderline=st.lists(_text.filter(bool), max_size=3))
+def test_pack_unpack_round_trip_property(definition, when, when_not, label_en, typical, borderline):
+    code = {"id": "k", "definition": definition, "when_to_use": when, "when_not_to_use": when_not,
+            "label_en": label_en, "examples_typical": typical, "examples_borderline": borderline}
+    back = unpack_description(pack_description(code))
+    assert back.get("id") == "k"
+    for key in ("definition", "when_to_use", "when_not_to_use", "label_en"):
+        assert back.get(key, "") == code[key], key
+    assert back.get("examples_typical", []) == typical
+    assert back.get("examples_borderline", []) == borderline

@@ -138,3 +138,15 @@ def test_unwritable_target_is_a_clear_error(project, tmp_path: Path):
     with pytest.raises(ExchangeError, match="cannot write"):
         export_qdpx(project, tmp_path / "file" / "p.qdpx")
     assert not list(tmp_path.glob(".tmp-*"))
+
+
+def test_control_characters_do_not_break_the_xml(project, tmp_path: Path):
+    from qualcode.store.models import Memo
+
+    build_project(project, n_codings=2, memos=False)
+    with project.store.session() as s:
+        s.add(Memo(target_type="project", target_id=None, author="koder\x0b1", title="Tittel\x01",
+                   text="Linje\x0bmed vertikal tab\x00"))
+    export_qdpx(project, tmp_path / "p.qdpx")
+    note = next(_qde(tmp_path / "p.qdpx").iter(Q("Note")))
+    assert note.find(Q("PlainTextContent")).text == "Linje\ufffdmed vertikal tab\ufffd"
