@@ -28,10 +28,27 @@ def decode_source(data: bytes) -> str:
     return data.decode("utf-8-sig")
 
 
+#: Vendor quirks, by a lower-case fragment of the file's ``origin`` attribute.
+VENDOR_LINE_ENDINGS: dict[str, Literal["standard", "collapsed"]] = {"atlas.ti": "collapsed"}
+
+
+def register_vendor_line_endings(origin_fragment: str, mode: Literal["standard", "collapsed"]) -> None:
+    """Declare how a tool counts line breaks (e.g. when a new version's quirk is found)."""
+    if mode not in ("standard", "collapsed"):
+        raise ValueError(f"line-ending mode must be 'standard' or 'collapsed', not {mode!r}")
+    VENDOR_LINE_ENDINGS[origin_fragment.lower()] = mode
+
+
 def line_ending_mode(origin: str | None, requested: LineEndings = "auto") -> Literal["standard", "collapsed"]:
+    """How the positions in a file count CRLF: as the user says, by known vendor quirk, else as
+    the standard says (two code points)."""
     if requested != "auto":
         return requested
-    return "collapsed" if origin and "atlas.ti" in origin.lower() else "standard"
+    low = (origin or "").lower()
+    for fragment, mode in VENDOR_LINE_ENDINGS.items():
+        if fragment in low:
+            return mode
+    return "standard"
 
 
 @dataclass
@@ -85,4 +102,4 @@ def split_turns(text: str) -> list[Turn]:
     return turns
 
 
-__all__ = ["decode_source", "line_ending_mode", "normalise_line_endings", "NormalisedText", "split_turns"]
+__all__ = ["decode_source", "line_ending_mode", "register_vendor_line_endings", "VENDOR_LINE_ENDINGS", "normalise_line_endings", "NormalisedText", "split_turns"]

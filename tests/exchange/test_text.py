@@ -13,6 +13,14 @@ def test_crlf_positions_shift_by_pairs_before_them():
     assert collapsed.map(7) == 7 and collapsed.limit == len(collapsed.text)
 
 
+def test_vendor_quirks_are_registered(monkeypatch):
+    from qualcode.exchange import text
+
+    monkeypatch.setattr(text, "VENDOR_LINE_ENDINGS", dict(text.VENDOR_LINE_ENDINGS))
+    text.register_vendor_line_endings("OtherTool", "collapsed")
+    assert line_ending_mode("othertool 3.1") == "collapsed"
+
+
 def test_line_ending_mode_guess():
     assert line_ending_mode("ATLAS.ti for Windows 23.2.3") == "collapsed"
     assert line_ending_mode("NVivo for Mac 15.0.0") == "standard"
