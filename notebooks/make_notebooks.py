@@ -61,6 +61,7 @@ import tempfile
 from pathlib import Path
 
 import pandas as pd
+from IPython.display import display
 from sqlalchemy import select
 
 from qualcode.project import Project
@@ -136,8 +137,11 @@ by_recogniser = pd.Series(anon.by_recogniser, name="detections").rename_axis("re
 display(by_label.to_frame())
 display(by_recogniser.to_frame())"""),
     ("md", """\
-Look at: persons and places dominate, as in real interviews; the pattern recognisers catch the
-few phone numbers and fødselsnumre that the corpus plants.
+Look at: `ner` (the statistical model) does most of the work; `speakers` are speaker labels that
+are names; `propagation` masks further mentions of a form already found elsewhere in the corpus;
+`identifiers` (patterns with checksums) catch the phone numbers and fødselsnumre the corpus plants.
+A model errs both ways: an ordinary word taken for an organisation, a name given the wrong label
+(it is still masked). That is what the review sheet below is for.
 
 ### What the analysis store holds now
 
@@ -153,6 +157,24 @@ print(pd.Series([status for _, status, _ in sources]).value_counts().to_string()
 label, _, text = next(row for row in sources if row.label.startswith("C-2020"))
 print(f"\\n--- {label}, first 700 of {len(text):,} characters ---\\n")
 print(text[:700], "…")"""),
+    ("md", """\
+### Did anything slip through?
+
+The corpus comes with a gold file of every identifying span, marked by hand. A rough check: which
+gold strings still appear, as whole words, in the anonymised text? (Some may be ordinary words as
+well, so read this as a list for the reviewer, not as a precise recall figure; the test suite
+measures recall properly.)"""),
+    ("code", """\
+import json
+import re
+
+gold = [json.loads(line) for line in (corpus / "gold" / "identifiers.jsonl").open(encoding="utf-8")]
+released = "\\n".join(text for _, _, text in sources)
+forms = {(g["label"], g["text"]) for g in gold}
+visible = sorted((label, form) for label, form in forms
+                 if re.search(r"(?<!\\w)" + re.escape(form) + r"(?!\\w)", released))
+print(f"{len(visible)} of {len(forms)} distinct gold forms still visible")
+pd.DataFrame(visible, columns=["label", "form"]).groupby("label").size().rename("visible").to_frame()"""),
     ("md", """\
 ## The review sheet is identifying
 
@@ -180,17 +202,16 @@ can be shared inside a research team; the `private/` folder cannot.
 A quick check that a name from the corpus (taken from its gold file of identifying spans) is
 neither readable in the vault file nor present in the anonymised text:"""),
     ("code", """\
-import json
-
-gold = [json.loads(line) for line in (corpus / "gold" / "identifiers.jsonl").open(encoding="utf-8")]
 name = next(g["text"] for g in gold if g["label"] == "PER" and " " in g["text"])  # a full name
-vault_bytes = project.vault_path.read_bytes()
-print(f"vault file: {project.vault_path.relative_to(project.root)} ({len(vault_bytes):,} bytes)")
-print("name readable in the vault file:   ", name.encode("utf-8") in vault_bytes)
+vault_files = sorted(project.private_dir.glob(project.vault_path.name + "*"))   # the database and its journal
+vault_bytes = b"".join(path.read_bytes() for path in vault_files)
+print("vault files:", ", ".join(str(path.relative_to(project.root)) for path in vault_files),
+      f"({len(vault_bytes):,} bytes)")
+print("name readable in the vault files:  ", name.encode("utf-8") in vault_bytes)
 print("name found in the anonymised text: ", any(name in text for _, _, text in sources))"""),
     ("code", """\
 project.close()
-print("project folder:", workdir)"""),
+print(f"project folder: {workdir}")"""),
     ("md", """\
 Next: `02-coding-and-agreement.ipynb` codes the anonymised segments with the codebook and compares
 two coders."""),
@@ -218,6 +239,7 @@ import tempfile
 from pathlib import Path
 
 import pandas as pd
+from IPython.display import display
 from sqlalchemy import select
 
 from qualcode.demo import corpus_dir, run_demo
@@ -335,7 +357,8 @@ print(f"{rep.level} level, {rep.complete_units} segments coded by both; "
 table.round(3)"""),
     ("md", """\
 Look at: where κ is much lower than the percent agreement, the code is rare and the coders mostly
-agree on its *absence*. Low κ on a code is a cue to read its rules and definition again, not a
+agree on its *absence*. Compare the `applied by` columns too: a coder who applies a code far less
+often than the other (here the rule-based auto-coder, whose rules favour precision) caps κ. Low κ on a code is a cue to read its rules and definition again, not a
 verdict on either coder.
 
 ## Where the coders disagree
@@ -346,12 +369,15 @@ discuss them (and `qualcode.coding.reconcile` can write a consensus coder)."""),
 with project.store.session() as s:
     found = disagreements(s, ["auto", "gold"], codes=CORE, sources=SOURCES)
 auto_name = rep.coders[0]
+found_table = pd.DataFrame([{"source": d.source, "speaker": d.speaker, "differs on": ", ".join(d.differs),
+                             "auto": ", ".join(d.codes[auto_name]), "gold": ", ".join(d.codes["gold"]),
+                             "text": short(d.text)} for d in found])
 print(f"{len(found)} of {rep.complete_units} segments differ")
-pd.DataFrame([{"source": d.source, "speaker": d.speaker, "auto": ", ".join(d.codes[auto_name]),
-               "gold": ", ".join(d.codes["gold"]), "text": short(d.text)} for d in found]).head(12)"""),
+display(found_table["differs on"].value_counts().to_frame("segments"))
+found_table.groupby("differs on").head(2)      # two examples per kind of disagreement"""),
     ("code", """\
 project.close()
-print("project folder:", workdir)"""),
+print(f"project folder: {workdir}")"""),
     ("md", """\
 Next: `03-case-summaries.ipynb` turns the codings into a framework matrix, a cross-case comparison
 and case summaries."""),
@@ -376,13 +402,18 @@ From codings to what an evaluation report needs:
 import tempfile
 from pathlib import Path
 
+import io
+
 import pandas as pd
 from IPython.display import Image, Markdown, display
+from PIL import Image as PILImage
 
 from qualcode.demo import run_demo
 from qualcode.aggregate import crosscase, framework_matrix, summarise
 
 {PANDAS_SETUP}
+
+CORE = ["informasjon", "behandlingsplan", "feedback", "overganger"]   # the evaluation's four core themes
 
 workdir = Path(tempfile.mkdtemp(prefix="qualcode-nb03-"))
 demo = run_demo(workdir / "demo", passphrase="notebook-demo", with_exports=False)
@@ -405,35 +436,46 @@ for warning in matrix.attrs.get("warnings", []):
 matrix["segments"].join(matrix["total"]["segments"].rename("all segments"))"""),
     ("code", """\
 # the same with the four core themes (depth 2 of the codebook), 2020 only, inpatient units only
-core = framework_matrix(project, code=["informasjon", "behandlingsplan", "feedback", "overganger"],
-                        depth=2, years=2020, setting="døgn", with_coders=False)
+core = framework_matrix(project, code=CORE, depth=2, years=2020, setting="døgn", with_coders=False)
 core["segments"]"""),
     ("md", """\
 ## Cross-case view: what changed between 2019 and 2020
 
 For every theme and unit, `crosscase` compares how much of the unit's material was coded with the
 theme in each year (`rate` = coded segments per 100 segments), says whether it changed, and lists the
-words that are distinctive for each year's passages. Here: the units where the core themes changed."""),
+words that are distinctive for each year's passages. Below: the rate in 2019 → 2020 for each
+unit and core theme (`*` marks a change that the test behind `change` finds clear), then the one-line
+cross-case statement per theme that the summaries print."""),
     ("code", """\
-changes = crosscase(project, themes=["informasjon", "behandlingsplan", "feedback", "overganger"], depth=2)
-changed = changes[changes["change"].isin(["more", "fewer", "only_a", "only_b"])]
-print(f"{len(changed)} of {len(changes)} theme × unit pairs changed")
-changed[["theme", "case", "n_a", "n_b", "rate_a", "rate_b", "change", "words_b"]].head(15)"""),
+changes = crosscase(project, themes=CORE, depth=2)
+units = changes[changes["case"] != "-"].copy()        # "-": interviews outside the cases (BSB, 2020 only)
+units["2019 → 2020"] = (units["rate_a"].round(0).astype("Int64").astype(str) + " → "
+                        + units["rate_b"].round(0).astype("Int64").astype(str)
+                        + units["change"].isin(["more", "fewer", "only_a", "only_b"]).map({True: " *", False: ""}))
+display(units.pivot(index="case", columns="theme", values="2019 → 2020")[CORE])
+for theme, sentence in changes.attrs.get("sentences", {}).items():
+    print(f"{theme}: {sentence}")"""),
     ("md", """\
 ## Case summaries
 
-`summarise` writes `sammendrag.md`, `.html` and `.docx` with a heatmap per year and a change plot.
+`summarise` writes `sammendrag.md`, `.html` and `.docx` with a heatmap per year and a change plot
+(here for the four core themes; without `themes=` it covers the codebook's main themes).
 The summaries are **extractive**: they never paraphrase or invent. For each unit, theme and year they
 pick a few quotes that are central to that cell's passages but not repetitive (TF-IDF similarity with
 maximal marginal relevance), and every quote carries its **provenance** — interview label, speaker
 pseudonym and segment — so a reader can go back to the anonymised source."""),
     ("code", """\
-written = summarise(project, workdir / "summaries")
+written = summarise(project, workdir / "summaries", themes=CORE, depth=2)
 for fmt, path in written.items():
     print(f"{fmt:8} {path.relative_to(workdir)}")"""),
     ("code", """\
 heatmap = sorted(written["figures"].glob("heatmap_*.png"))[-1]   # the latest year
-display(Image(filename=str(heatmap), width=720))"""),
+picture = PILImage.open(heatmap)
+picture.thumbnail((640, 640))                                       # keep the notebook small
+buffer = io.BytesIO()
+picture.convert("RGB").quantize(colors=64).save(buffer, format="PNG", optimize=True)
+print(heatmap.name)
+display(Image(data=buffer.getvalue()))"""),
     ("code", """\
 summary_md = written["md"].read_text(encoding="utf-8")
 lines = summary_md.splitlines()
@@ -441,7 +483,7 @@ print(f"{len(lines)} lines in {written['md'].name}; the first part:")
 display(Markdown("\\n".join(lines[:45])))"""),
     ("code", """\
 project.close()
-print("project folder:", workdir)"""),
+print(f"project folder: {workdir}")"""),
     ("md", """\
 The same outputs come from the command line: `qualcode matrix`, `qualcode summarise` and, for the whole
 chain at once, `qualcode demo`."""),
