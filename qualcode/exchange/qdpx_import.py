@@ -291,6 +291,14 @@ def _count_unreferenced_files(pkg: Package, report: QdpxImportReport) -> None:
             report.drop("files in the .qdpx that no element refers to")
 
 
+def _neutral_label(session: Session, meta: TranscriptMeta) -> str:
+    """A label built from metadata only, like the importers' (``C-2020-ukjent-1``): the name a
+    raw source had in the other tool may identify someone and stays in the vault."""
+    from ..importers.ingest import next_label
+
+    return next_label(session, meta)
+
+
 def _held_target(ttype: str, target: Any) -> list[Any]:
     """A note's target as JSON for the held file: kind plus a uid (or source uid and span)."""
     if target is None or isinstance(target, (str, int)):
@@ -534,7 +542,7 @@ def _import(project: Any, pkg: Package, report: QdpxImportReport, *, anonymised:
                                  anonymised_at=utcnow(), imported_at=src.created or utcnow())
                 else:
                     meta = _meta(v, case.letter if case else None, report)
-                    row = Source(uid=src.guid, label=_unique_label(f"qdpx-{src.guid[:8]}", labels), case=case,
+                    row = Source(uid=src.guid, label=_unique_label(_neutral_label(s, meta), labels), case=case,
                                  format="qdpx", status="pending", imported_at=utcnow())
                     digest = sha256_bytes(src.raw)
                     if digest in batch_hashes:  # two sources with identical text in one file
