@@ -552,15 +552,20 @@ def _import(project: Any, pkg: Package, report: QdpxImportReport, *, anonymised:
                     transcripts.append((src.guid, Transcript(
                         text=src.text, turns=split_turns(src.text), meta=meta, format="qdpx",
                         filename=src.name or None, content_hash=digest)))
-                for fld in ("informant_group", "interview_form", "mode", "service_area", "unit_label", "setting",
-                            "study", "language"):
-                    if fld in v:
-                        setattr(row, fld, v[fld][:200])
-                if "year" in v:
-                    try:
-                        row.year = int(v["year"])
-                    except ValueError:
-                        report.drop("non-integer years")
+                if anonymised:
+                    for fld in ("informant_group", "interview_form", "mode", "service_area", "unit_label", "setting",
+                                "study", "language"):
+                        if fld in v:
+                            setattr(row, fld, v[fld][:200])
+                    if "year" in v:
+                        try:
+                            row.year = int(v["year"])
+                        except ValueError:
+                            report.drop("non-integer years")
+                else:  # raw: only values that passed the vocabulary checks of TranscriptMeta
+                    for fld in ("year", "informant_group", "interview_form", "mode", "service_area", "unit_label",
+                                "setting", "study", "language"):
+                        setattr(row, fld, getattr(meta, fld))
                 turns = split_turns(src.text)
                 if not turns:
                     report.keep("empty sources (no text to segment)")
