@@ -5,7 +5,7 @@ Builds a synthetic coded project (8 cases × 2 years, 128 sources, 200,000 segme
 :func:`qualcode.aggregate.framework_matrix` (best and median of several runs, after one
 warm-up). Writes ``benchmarks/results/matrix_speed.json``.
 
-    .venv/bin/python benchmarks/matrix_speed.py [--codings 1000000] [--repeat 5]
+    .venv/bin/python benchmarks/matrix_speed.py [--codings 1000000] [--repeat 5] [--dir /tmp/matrix-bench]
 """
 from __future__ import annotations
 
@@ -108,12 +108,21 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--codings", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--dir", type=Path, default=None,
+                    help="Keep the synthetic project here and reuse it on the next run (default: a temp folder).")
     args = ap.parse_args()
     os.environ.setdefault("QUALCODE_VAULT_PASSPHRASE", "benchmark passphrase")
     with tempfile.TemporaryDirectory() as tmp:
-        project = Project.init(Path(tmp) / "bench", passphrase="benchmark passphrase")
+        root = args.dir or Path(tmp) / "bench"
         t0 = time.perf_counter()
-        sizes = build(project, args.codings)
+        if (root / "qualcode.yaml").exists():
+            project = Project.open(root, passphrase="benchmark passphrase")
+            with project.store.engine.connect() as conn:
+                sizes = {t: conn.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar()
+                         for t in ("cases", "sources", "segments", "codes", "coders", "codings")}
+        else:
+            project = Project.init(root, passphrase="benchmark passphrase")
+            sizes = build(project, args.codings)
         build_s = time.perf_counter() - t0
         runs = {
             "all_themes": lambda: framework_matrix(project),

@@ -142,9 +142,9 @@ def _cell_counts(session: Session, rf: ResolvedFilters) -> pd.DataFrame:
 def _coder_counts(session: Session, rf: ResolvedFilters) -> pd.DataFrame:
     """Distinct coders per (case_id, year, theme index).
 
-    Per segment, ``SUM(DISTINCT 2^(theme·C + coder))`` collects which coder applied which
-    theme (streaming, like :func:`_cell_counts`); the database returns the distinct masks per
-    case-year, and their OR and bit count are taken on that small result.
+    Per source, ``SUM(DISTINCT 2^(theme·C + coder))`` collects which coder applied which
+    theme; the OR over a case-year's few sources and the bit count are taken on that small
+    result (one row per source).
     """
     coder_ids = list(rf.coder_ids) if rf.coder_ids is not None else list(
         session.scalars(select(Coder.id).order_by(Coder.id)))
@@ -166,24 +166,22 @@ def _coder_counts(session: Session, rf: ResolvedFilters) -> pd.DataFrame:
             continue
         code_part = cast(case(values, value=Coding.code_id, else_=literal(0, BigInteger)), BigInteger)
         masks.append(cast(func.sum(distinct(code_part * coder_part)), BigInteger).label(f"c{q}"))
-    # Stage 1 streams over the (status, segment_id, code_id, coder_id) index: one mask per segment.
+    # One mask per source: segments are walked in source order (index on segments.source_id)
+    # and their codings looked up through the (status, segment_id, …) index, so the GROUP BY
+    # needs no sort of the codings; the result has one row per source.
     p = (
-        select(Coding.segment_id, *masks)
+        select(Segment.source_id, *masks)
+        .select_from(Segment)
+        .join(Coding, Coding.segment_id == Segment.id)
         .where(*_coding_only_conditions(rf))
-        .group_by(Coding.segment_id)
+        .group_by(Segment.source_id)
         .subquery("pc")
     )
     mask_cols = [p.c[f"c{q}"] for q in range(len(chunks))]
-    stmt = (
-        select(Source.case_id, Source.year, *mask_cols)
-        .select_from(p)
-        .join(Segment, Segment.id == p.c.segment_id)
-        .join(Source, Source.id == Segment.source_id)
-    )
+    stmt = select(Source.case_id, Source.year, *mask_cols).select_from(p).join(Source, Source.id == p.c.source_id)
     if _needs_case_join(rf):
         stmt = stmt.outerjoin(Case, Case.id == Source.case_id)
-    # Distinct masks per case-year: few rows; their OR is taken below.
-    stmt = stmt.where(*source_conditions(rf)).group_by(Source.case_id, Source.year, *mask_cols)
+    stmt = stmt.where(*source_conditions(rf))
     rows = session.execute(stmt).all()
     if not rows:
         return pd.DataFrame(columns=["case_id", "year", "theme", "coders"])
