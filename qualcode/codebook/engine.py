@@ -93,6 +93,8 @@ class CodingResult:
     scores: dict[str, float]
     evidence: dict[str, dict[str, list[str]]]  # code -> rule id -> matched words
     vetoed: dict[str, list[str]] = field(default_factory=dict)  # code -> negative rule ids that fired
+    #: code -> rule id -> words matched in the interviewer's preceding question (context)
+    from_question: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
     def words(self, code: str) -> list[str]:
         """Matched words supporting ``code`` (deduplicated, in order)."""
@@ -102,8 +104,12 @@ class CodingResult:
         return list(dict.fromkeys(out))
 
     def evidence_record(self, code: str) -> dict[str, Any]:
-        """JSON-ready evidence stored with a coding: rule ids, matched words, score."""
-        return {"score": round(self.scores.get(code, 0.0), 4), "rules": self.evidence.get(code, {})}
+        """JSON-ready evidence stored with a coding: rule ids, matched words, score; and, when the
+        interviewer's question contributed, its rule ids and words under ``from_preceding_question``."""
+        rec: dict[str, Any] = {"score": round(self.scores.get(code, 0.0), 4), "rules": self.evidence.get(code, {})}
+        if self.from_question.get(code):
+            rec[CONTEXT_KEY] = self.from_question[code]
+        return rec
 
 
 @dataclass
@@ -269,8 +275,8 @@ class RuleEngine:
             out.append((idx, RuleHit(comp.rule.id, s, e, words)))
         return out
 
-    def code_doc(self, doc: Doc) -> CodingResult:
-        """Code one already-tokenised Doc."""
+    def _tally(self, doc: Doc) -> tuple[dict[str, float], dict[str, dict[str, list[str]]], dict[str, list[str]]]:
+        """Scores, evidence (code -> rule id -> words) and vetoes of one Doc."""
         counts: dict[int, int] = defaultdict(int)
         evidence: dict[str, dict[str, list[str]]] = defaultdict(dict)
         vetoed: dict[str, list[str]] = defaultdict(list)
@@ -289,20 +295,78 @@ class RuleEngine:
         for idx, n in counts.items():
             comp = self.compiled[idx]
             scores[comp.code] += comp.rule.weight * min(n, comp.rule.max_hits)
+        return scores, evidence, vetoed
+
+    def code_doc(self, doc: Doc, *, context: Doc | None = None) -> CodingResult:
+        """Code one already-tokenised Doc; ``context`` is the interviewer's preceding question.
+
+        With a context and the codebook's ``question_context``, ``weight`` × the question's
+        (positive) score per code is added to the Doc's own score; the question's matched words
+        are kept apart as evidence "from the preceding question" (``from_question``). A veto in
+        the question does not veto the answer."""
+        scores, evidence, vetoed = self._tally(doc)
+        qc = self.codebook.question_context
+        from_question: dict[str, dict[str, list[str]]] = {}
+        if context is not None and qc is not None and qc.weight > 0:
+            q_scores, q_evidence, _q_vetoed = self._tally(context)
+            for code, sc in q_scores.items():
+                if sc > 0:
+                    scores[code] += qc.weight * sc
+                    from_question[code] = q_evidence[code]
         codes = sorted(
             (c for c, sc in scores.items() if sc >= self.thresholds.get(c, 1.0) - 1e-9 and c not in vetoed),
             key=self.order.__getitem__,
         )
-        return CodingResult(codes, dict(scores), {c: evidence[c] for c in codes}, dict(vetoed))
+        return CodingResult(codes, dict(scores), {c: evidence.get(c, {}) for c in codes}, dict(vetoed),
+                            {c: from_question[c] for c in codes if c in from_question})
 
-    def code(self, text: str) -> CodingResult:
-        """Code one text (tokenised with the engine's pipeline tokenizer)."""
-        return self.code_doc(self.nlp.make_doc(text))
+    def code(self, text: str, *, context: str | None = None) -> CodingResult:
+        """Code one text (tokenised with the engine's pipeline tokenizer); ``context``: the
+        interviewer's preceding question, if any (used only with ``question_context``)."""
+        ctx = self.nlp.make_doc(context) if context else None
+        return self.code_doc(self.nlp.make_doc(text), context=ctx)
 
     def code_many(self, texts: Iterable[str], *, batch_size: int = 256) -> Iterator[CodingResult]:
-        """Code many texts (tokenizer only, streamed)."""
+        """Code many texts one by one, without context (tokenizer only, streamed)."""
         for doc in self.nlp.tokenizer.pipe(texts, batch_size=batch_size):
             yield self.code_doc(doc)
+
+    def is_question(self, speaker: str | None, text: str) -> bool:
+        """Is this segment an interviewer's (see :class:`~qualcode.codebook.schema.QuestionContext`)?
+        Always False when the codebook has no ``question_context``."""
+        qc = self.codebook.question_context
+        return qc is not None and qc.is_interviewer(speaker, text)
+
+    def code_segment(self, text: str, *, speaker: str | None = None,
+                     previous: tuple[str | None, str] | None = None) -> CodingResult:
+        """Code one transcript segment in its place: ``previous`` is (speaker, text) of the last
+        segment of the preceding turn. An interviewer's segment is left uncoded when the
+        codebook says ``code_questions: false``; an answer takes context from a preceding
+        interviewer segment."""
+        qc = self.codebook.question_context
+        if qc is None:
+            return self.code(text)
+        if not qc.code_questions and qc.is_interviewer(speaker, text):
+            return CodingResult([], {}, {}, {})
+        ctx = None
+        if previous is not None and qc.is_interviewer(previous[0], previous[1]) and not qc.is_interviewer(speaker, text):
+            ctx = previous[1]
+        return self.code(text, context=ctx)
+
+    def code_sequence(self, segments: Iterable[tuple[str | None, int, str]]) -> Iterator[CodingResult]:
+        """Code one source's segments in order: (speaker, turn index, text) each. The context of
+        a segment is the last segment of the preceding turn (see :meth:`code_segment`)."""
+        prev_turn: tuple[str | None, str] | None = None
+        last: tuple[str | None, int, str] | None = None
+        for speaker, turn, text in segments:
+            if last is not None and last[1] != turn:
+                prev_turn = (last[0], last[2])
+            yield self.code_segment(text, speaker=speaker, previous=prev_turn)
+            last = (speaker, turn, text)
+
+
+#: Evidence key for the rules and words matched in the interviewer's preceding question.
+CONTEXT_KEY = "from_preceding_question"
 
 
 def _pattern_anchor(pattern: list[dict[str, Any]]):

@@ -133,6 +133,41 @@ class Code(BaseModel):
         return "\n\n".join(p for p in parts if p)
 
 
+#: Speaker labels taken as the interviewer's (case-insensitive): I, I1, Int, Intervjuer 2, BSB-intervjuer…
+INTERVIEWER_LABELS = r"^(?:[a-zæøå]+-)?(?:i|int|intervjuer|intervjuar|interviewer|moderator)\s*\d*$"
+
+
+class QuestionContext(BaseModel):
+    """How an interviewer's question sets the context of the answer that follows it.
+
+    A segment is the interviewer's when its speaker label matches ``interviewer`` (a regex,
+    case-insensitive); without a speaker label, when it ends with a question mark. The next
+    segment of another turn gets ``weight`` × the question's score per code added to its own
+    score (evidence marked "from the preceding question"). With ``code_questions: false`` the
+    interviewer's segments are not coded themselves: they only lend context.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+    weight: float = Field(default=0.5, ge=0.0, le=1.0)
+    code_questions: bool = True
+    interviewer: str = INTERVIEWER_LABELS
+
+    @field_validator("interviewer")
+    @classmethod
+    def _regex_ok(cls, v: str) -> str:
+        try:
+            re.compile(v)
+        except re.error as exc:
+            raise ValueError(f"invalid regular expression: {exc}") from None
+        return v
+
+    def is_interviewer(self, speaker: str | None, text: str) -> bool:
+        """Is this segment the interviewer's (by speaker label; by a final '?' without one)?"""
+        if speaker and speaker.strip():
+            return re.match(self.interviewer, speaker.strip(), re.IGNORECASE) is not None
+        return text.rstrip().rstrip("»”\"')").endswith("?")
+
+
 class ChangelogEntry(BaseModel):
     model_config = ConfigDict(extra="forbid")
     version: str
@@ -151,6 +186,7 @@ class Codebook(BaseModel):
     changelog: list[ChangelogEntry] = []
     codes: list[Code] = Field(min_length=1)
     rules: list[Rule] = []  # codebook-level rules; each must name its ``code``
+    question_context: QuestionContext | None = None  # None: segments are coded one by one
     _source: Path | None = PrivateAttr(default=None)
     _locator: "Locator | None" = PrivateAttr(default=None)
 
