@@ -82,7 +82,7 @@ def main() -> int:
     m = cased["micro"]
     print(f"micro P/R/F {m['p']:.1f}/{m['r']:.1f}/{m['f']:.1f}  PER F {cased['per_label']['PER']['f']:.1f}  "
           f"lower micro F {lower['micro']['f']:.1f}  PER R {per_r:.1f} -> {per_r_lower:.1f}  "
-          f"{speed['words_per_second']} words/s  {result['size_mb']} MB  -> {args.out}")
+          f"{speed['words_per_second']} words/s wall, {speed['words_per_cpu_second']} per CPU-s  {result['size_mb']} MB  -> {args.out}")
     return 0
 
 

@@ -22,6 +22,7 @@ def test_read_ndt_words_tags_and_spacing() -> None:
     assert first.words[:2] == ["Siri", "Åsheim"]
     assert first.tags[:2] == ["B-PER", "I-PER"]
     assert first.lemmas[2] == "jobbe"
+    assert first.pos[:2] == ["subst|prop", "subst"]  # fine NDT tag when features are given
     assert first.text == "Siri Åsheim jobber i Bodø."
     # brackets attach to their neighbours, commas to the previous word
     assert sents[1].text == "Hun leder Nordlys Omsorg, sa Øyvind."
