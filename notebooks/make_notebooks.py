@@ -106,8 +106,11 @@ imported.assign(format=imported["file"].str.rsplit(".", n=1).str[-1]) \\
     ("md", """\
 Look at: every file has status `imported`, and the word counts match the corpus README (clinician
 interviews 1,500–4,000 words, BSB interviews shorter). Importing the same files again is safe: they
-come back as `duplicate` and nothing is written twice.
-
+come back as `duplicate` and nothing is written twice."""),
+    ("code", """\
+again = import_files(project, [corpus / "transcripts"], manifest=corpus / "manifest.yaml", actor="notebook")
+print(f"second run: {len(again.imported)} imported, {len(again.duplicates)} duplicates")"""),
+    ("md", """\
 ## Check the case registry
 
 Reports often describe the same unit in slightly different words. `check_cases` compares the
@@ -180,7 +183,7 @@ pd.DataFrame(visible, columns=["label", "form"]).groupby("label").size().rename(
 
 No recogniser is perfect. The review sheet lists every detection **with the original text around
 it**, so a person can accept, reject or add spans and apply the decisions with
-`qualcode.anonymise.apply_review` (or `qualcode anonymise review`). Because it shows the original
+`qualcode.anonymise.apply_review` (or `qualcode anonymise --apply SHEET`). Because it shows the original
 text, it is written under the project's `private/` folder, which must never be shared or
 committed. We only show where it is and how many rows it has, not its content."""),
     ("code", """\
@@ -395,7 +398,8 @@ From codings to what an evaluation report needs:
 1. the **framework matrix**: treatment unit × year × theme, with counts of coded segments,
 2. the **cross-case view**: which units changed between 2019 and 2020, theme by theme,
 3. **case summaries**: per unit and theme, a few representative quotes, with plots, written as
-   Markdown, HTML and Word.
+   Markdown, HTML and Word. (In the demo corpus, case C adopts a feedback tool in 2020: we look at
+   that part of the summary at the end.)
 
 {SETUP_NOTE}"""),
     ("code", f"""\
@@ -462,8 +466,8 @@ for theme, sentence in changes.attrs.get("sentences", {}).items():
 (here for the four core themes; without `themes=` it covers the codebook's main themes).
 The summaries are **extractive**: they never paraphrase or invent. For each unit, theme and year they
 pick a few quotes that are central to that cell's passages but not repetitive (TF-IDF similarity with
-maximal marginal relevance), and every quote carries its **provenance** — interview label, speaker
-pseudonym and segment — so a reader can go back to the anonymised source."""),
+maximal marginal relevance), and every quote carries its **provenance** — interview label, informant
+group and segment number — so a reader can go back to the passage in the anonymised source."""),
     ("code", """\
 written = summarise(project, workdir / "summaries", themes=CORE, depth=2)
 for fmt, path in written.items():
@@ -477,10 +481,20 @@ picture.convert("RGB").quantize(colors=64).save(buffer, format="PNG", optimize=T
 print(heatmap.name)
 display(Image(data=buffer.getvalue()))"""),
     ("code", """\
-summary_md = written["md"].read_text(encoding="utf-8")
-lines = summary_md.splitlines()
-print(f"{len(lines)} lines in {written['md'].name}; the first part:")
-display(Markdown("\\n".join(lines[:45])))"""),
+lines = written["md"].read_text(encoding="utf-8").splitlines()
+
+
+def excerpt(lines: list[str], code_path: str, case: str) -> list[str]:
+    # the heading of one theme's section, then that section's block for one case
+    at = next(i for i, line in enumerate(lines) if f"`{code_path}`" in line)
+    theme = max(i for i in range(at) if lines[i].startswith("## "))
+    unit = next(i for i in range(at, len(lines)) if lines[i].startswith("### ") and f"(case {case})" in lines[i])
+    end = next((i for i in range(unit + 1, len(lines)) if lines[i].startswith("##")), len(lines))
+    return lines[theme:at + 1] + [""] + lines[unit:end]
+
+
+print(f"{len(lines)} lines in {written['md'].name}; its title, then case C under the feedback theme:")
+display(Markdown("\\n".join(lines[:3] + ["", "…", ""] + excerpt(lines, "brukermedvirkning/feedback", "C"))))"""),
     ("code", """\
 project.close()
 print(f"project folder: {workdir}")"""),
