@@ -296,9 +296,10 @@ what and when. (One `with project.store.session()` block is one transaction.)"""
     ("code", """\
 with project.store.session() as s:
     ensure_coder(s, "ingrid")
-    # a segment the auto-coder marked as 'feedback' in case C, 2020
+    # a participant's segment (not the interviewer's) that the auto-coder marked 'feedback' in case C, 2020
+    interviewers = {"I", "I1", "I2", "Intervjuer", "Intervjuer 1", "Intervjuer 2"}
     seg_id = next(r.segment_id for r in list_codings(s, coder="auto", code="feedback", case="C", year=2020)
-                  if s.get(Segment, r.segment_id).speaker.startswith("["))  # a participant, not the interviewer
+                  if s.get(Segment, r.segment_id).speaker not in interviewers)
     segment = s.get(Segment, seg_id)
     print(f"segment {seg_id} ({segment.speaker}): {short(segment.text, 40)}\\n")
 
@@ -348,7 +349,7 @@ print(f"{len(segments)} segments in {len(SOURCES)} interviews, {added} gold codi
 
 `agreement` treats each code as present/absent per segment. Percent agreement is easy to read but
 flatters rare codes; Cohen's κ and Krippendorff's α correct for agreement by chance (1 = perfect,
-0 = chance level). `applied` shows how many segments each coder gave the code."""),
+0 = chance level). The `applied by …` columns show how many segments each coder gave the code."""),
     ("code", """\
 rep = agreement(project, ["auto", "gold"], codes=CORE, sources=SOURCES)
 rows = [*rep.codes, rep.overall]
@@ -361,8 +362,8 @@ table.round(3)"""),
     ("md", """\
 Look at: where κ is much lower than the percent agreement, the code is rare and the coders mostly
 agree on its *absence*. Compare the `applied by` columns too: a coder who applies a code far less
-often than the other (here the rule-based auto-coder, whose rules favour precision) caps κ. Low κ on a code is a cue to read its rules and definition again, not a
-verdict on either coder.
+often than the other (here the rule-based auto-coder, whose rules favour precision) caps κ.
+Low κ on a code is a cue to read its rules and definition again, not a verdict on either coder.
 
 ## Where the coders disagree
 
