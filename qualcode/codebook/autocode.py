@@ -68,7 +68,11 @@ def check_not_older(session, cb: Codebook) -> None:
 
 def autocode_project(project, *, codebook: Codebook | str | Path | None = None,
                      progress: Progress | None = None, engine=None) -> AutocodeReport:
-    """Code every segment not yet coded by this codebook version's auto coder (one transaction)."""
+    """Code every segment not yet coded by this codebook version's auto coder (one transaction).
+
+    With the codebook's ``question_context``, each source's segments are coded in order, so an
+    answer takes context from the interviewer's question (see :meth:`RuleEngine.code_sequence`);
+    only pending segments get codings. Single texts and :func:`autocode_jsonl` have no context."""
     from .engine import RuleEngine
 
     cb = resolve_project_codebook(project, codebook)
@@ -87,29 +91,48 @@ def autocode_project(project, *, codebook: Codebook | str | Path | None = None,
         total = s.scalar(select(func.count(Segment.id)).where(~done)) or 0
         if progress:
             progress(0, total)
-        last_id = 0
-        while True:
-            rows = s.execute(
-                select(Segment.id, Segment.text).where(~done, Segment.id > last_id)
-                .order_by(Segment.id).limit(BATCH)
-            ).all()
-            if not rows:
-                break
-            last_id = rows[-1][0]
-            for (seg_id, _text), result in zip(rows, engine.code_many(t for _i, t in rows)):
-                report.segments_examined += 1
-                if result.codes:
-                    report.segments_coded += 1
-                for code in result.codes:
-                    s.add(Coding(segment_id=seg_id, code_id=code_ids[code], coder_id=coder.id, method="auto",
-                                 codebook_version=cb.version, score=round(result.scores[code], 4),
-                                 evidence=result.evidence_record(code)))
-                    report.codings_added += 1
-                    report.per_code[code] = report.per_code.get(code, 0) + 1
-            s.flush()
-            if progress:
-                progress(report.segments_examined, total)
+        if engine.codebook.question_context is None:
+            last_id = 0
+            while True:
+                rows = s.execute(
+                    select(Segment.id, Segment.text).where(~done, Segment.id > last_id)
+                    .order_by(Segment.id).limit(BATCH)
+                ).all()
+                if not rows:
+                    break
+                last_id = rows[-1][0]
+                _store(s, report, cb, coder.id, code_ids, rows, engine.code_many(t for _i, t in rows), progress, total)
+        else:  # segments in their place: a whole source at a time, in order
+            sources = s.scalars(select(Segment.source_id).where(~done).distinct().order_by(Segment.source_id)).all()
+            for src in sources:
+                pending = set(s.scalars(select(Segment.id).where(~done, Segment.source_id == src)))
+                segs = s.execute(
+                    select(Segment.id, Segment.speaker, Segment.turn_index, Segment.text)
+                    .where(Segment.source_id == src).order_by(Segment.ordinal)
+                ).all()
+                results = engine.code_sequence((sp, turn, text) for _i, sp, turn, text in segs)
+                pairs = [(seg, res) for seg, res in zip(segs, results) if seg[0] in pending]
+                _store(s, report, cb, coder.id, code_ids, [p[0] for p in pairs], (p[1] for p in pairs),
+                       progress, total)
     return report
+
+
+def _store(s, report: AutocodeReport, cb: Codebook, coder_id: int, code_ids: dict[str, int], rows,
+           results, progress: Progress | None, total: int) -> None:
+    """Add the codings of one batch (rows: segment id first) and report progress."""
+    for row, result in zip(rows, results):
+        report.segments_examined += 1
+        if result.codes:
+            report.segments_coded += 1
+        for code in result.codes:
+            s.add(Coding(segment_id=row[0], code_id=code_ids[code], coder_id=coder_id, method="auto",
+                         codebook_version=cb.version, score=round(result.scores[code], 4),
+                         evidence=result.evidence_record(code)))
+            report.codings_added += 1
+            report.per_code[code] = report.per_code.get(code, 0) + 1
+    s.flush()
+    if progress:
+        progress(report.segments_examined, total)
 
 
 def autocode_jsonl(in_path: Path, out_path: Path, *, codebook: Codebook | str | Path = "pakkeforlop",

@@ -337,32 +337,42 @@ class RuleEngine:
         qc = self.codebook.question_context
         return qc is not None and qc.is_interviewer(speaker, text)
 
-    def code_segment(self, text: str, *, speaker: str | None = None,
-                     previous: tuple[str | None, str] | None = None) -> CodingResult:
-        """Code one transcript segment in its place: ``previous`` is (speaker, text) of the last
-        segment of the preceding turn. An interviewer's segment is left uncoded when the
-        codebook says ``code_questions: false``; an answer takes context from a preceding
-        interviewer segment."""
+    def code_segment(self, text: str, *, speaker: str | None = None, question: str | None = None) -> CodingResult:
+        """Code one transcript segment in its place. ``question``: the text of the interviewer's
+        question this segment answers (see :meth:`code_sequence`). An interviewer's segment is
+        left uncoded when the codebook says ``code_questions: false``."""
         qc = self.codebook.question_context
         if qc is None:
             return self.code(text)
-        if not qc.code_questions and qc.is_interviewer(speaker, text):
-            return CodingResult([], {}, {}, {})
-        ctx = None
-        if previous is not None and qc.is_interviewer(previous[0], previous[1]) and not qc.is_interviewer(speaker, text):
-            ctx = previous[1]
-        return self.code(text, context=ctx)
+        if qc.is_interviewer(speaker, text):
+            return self.code(text) if qc.code_questions else CodingResult([], {}, {}, {})
+        return self.code(text, context=question)
 
     def code_sequence(self, segments: Iterable[tuple[str | None, int, str]]) -> Iterator[CodingResult]:
-        """Code one source's segments in order: (speaker, turn index, text) each. The context of
-        a segment is the last segment of the preceding turn (see :meth:`code_segment`)."""
-        prev_turn: tuple[str | None, str] | None = None
-        last: tuple[str | None, int, str] | None = None
+        """Code one source's segments in order, each given as (speaker, turn index, text).
+
+        With ``question_context``, an answer's context is the latest interviewer turn (all its
+        segments): for every answer until the next interviewer turn (``scope: exchange``, as when
+        several people in a focus group answer one question) or only for the turn right after
+        it (``scope: next``). Without ``question_context`` every segment is coded on its own."""
+        qc = self.codebook.question_context
+        question: list[str] = []
+        q_turn: int | None = None
+        answer_turn: int | None = None  # the first turn after the question
         for speaker, turn, text in segments:
-            if last is not None and last[1] != turn:
-                prev_turn = (last[0], last[2])
-            yield self.code_segment(text, speaker=speaker, previous=prev_turn)
-            last = (speaker, turn, text)
+            if qc is None:
+                yield self.code(text)
+                continue
+            if qc.is_interviewer(speaker, text):
+                if turn != q_turn:
+                    question, q_turn, answer_turn = [], turn, None
+                question.append(text)
+                yield self.code_segment(text, speaker=speaker)
+                continue
+            if answer_turn is None and q_turn is not None:
+                answer_turn = turn
+            in_scope = question and (qc.scope == "exchange" or turn == answer_turn)
+            yield self.code_segment(text, speaker=speaker, question=" ".join(question) if in_scope else None)
 
 
 #: Evidence key for the rules and words matched in the interviewer's preceding question.

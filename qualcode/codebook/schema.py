@@ -141,14 +141,16 @@ class QuestionContext(BaseModel):
     """How an interviewer's question sets the context of the answer that follows it.
 
     A segment is the interviewer's when its speaker label matches ``interviewer`` (a regex,
-    case-insensitive); without a speaker label, when it ends with a question mark. The next
-    segment of another turn gets ``weight`` × the question's score per code added to its own
-    score (evidence marked "from the preceding question"). With ``code_questions: false`` the
+    case-insensitive); without a speaker label, when it ends with a question mark. The answers
+    get ``weight`` × the question's score per code added to their own score (evidence marked
+    "from the preceding question"): every turn until the next interviewer turn (``scope:
+    exchange``) or only the turn right after the question (``scope: next``). With ``code_questions: false`` the
     interviewer's segments are not coded themselves: they only lend context.
     """
 
     model_config = ConfigDict(extra="forbid")
     weight: float = Field(default=0.5, ge=0.0, le=1.0)
+    scope: Literal["next", "exchange"] = "exchange"
     code_questions: bool = True
     interviewer: str = INTERVIEWER_LABELS
 
