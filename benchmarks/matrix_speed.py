@@ -94,14 +94,17 @@ def build(project: Project, n_codings: int, seed: int = 7) -> dict:
             "coders": 3, "codings": n_codings}
 
 
-def timed(fn, repeat: int) -> list[float]:
+def timed(fn, repeat: int) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU seconds per run. SQLite runs in this process, so CPU time is the work
+    itself, while wall time also counts waiting for a core on a shared machine."""
     fn()  # warm-up (page cache, statement cache)
-    out = []
+    wall, cpu = [], []
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         fn()
-        out.append(time.perf_counter() - t0)
-    return out
+        wall.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+    return wall, cpu
 
 
 def main() -> None:
@@ -115,7 +118,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = args.dir or Path(tmp) / "bench"
         t0 = time.perf_counter()
-        if (root / "qualcode.yaml").exists():
+        reused = (root / "qualcode.yaml").exists()
+        if reused:
             project = Project.open(root, passphrase="benchmark passphrase")
             with project.store.engine.connect() as conn:
                 sizes = {t: conn.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar()
@@ -133,19 +137,25 @@ def main() -> None:
                 project, setting="poliklinikk", coder="auto", min_score=0.5),
         }
         results = {}
+        load_start = os.getloadavg()
         for name, fn in runs.items():
-            ts = timed(fn, args.repeat)
+            ts, cpu = timed(fn, args.repeat)
             results[name] = {"best_s": round(min(ts), 4), "median_s": round(statistics.median(ts), 4),
+                             "cpu_best_s": round(min(cpu), 4), "cpu_median_s": round(statistics.median(cpu), 4),
                              "runs": len(ts)}
-            print(f"{name:32s} best {min(ts):.3f}s  median {statistics.median(ts):.3f}s", file=sys.stderr)
+            print(f"{name:32s} wall best {min(ts):.3f}s median {statistics.median(ts):.3f}s | "
+                  f"cpu best {min(cpu):.3f}s median {statistics.median(cpu):.3f}s", file=sys.stderr)
         project.close()
     out = {
         "benchmark": "matrix_speed",
         "what": "framework_matrix (GROUP BY in SQLite) over synthetic active+superseded codings; "
                 "time covers filter resolution, the SQL queries and building the DataFrame",
-        "data": sizes, "build_s": round(build_s, 1), "results": results,
+        "data": sizes, "build_s": None if reused else round(build_s, 1), "reused_data": reused,
+        "results": results,
         "target": "< 1 s for 1,000,000 codings",
-        "meets_target": {k: r["median_s"] < 1.0 for k, r in results.items()},
+        "meets_target_wall": {k: r["median_s"] < 1.0 for k, r in results.items()},
+        "meets_target_cpu": {k: r["cpu_median_s"] < 1.0 for k, r in results.items()},
+        "load_average_at_start": load_start,
         "load_average_at_end": os.getloadavg(),
         "machine": {"python": platform.python_version(), "sqlalchemy": sqlalchemy.__version__,
                     "sqlite": __import__("sqlite3").sqlite_version, "cpus": os.cpu_count(),
