@@ -125,8 +125,8 @@ pd.DataFrame([c.as_dict() for c in contradictions])"""),
 
 `anonymise_project` releases every pending source into the analysis store. For each transcript it
 runs a set of **recognisers** (a spaCy named-entity model for names, places and organisations,
-plus pattern recognisers for phone numbers, fødselsnumre, addresses and a gazetteer of Norwegian
-place names), replaces each detection with a stable pseudonym (`[PERSON 3]`, `[STED 2]`…),
+plus pattern recognisers for phone numbers, fødselsnumre and addresses, and gazetteers of
+Norwegian names, municipalities and health institutions), replaces each detection with a stable pseudonym (`[PERSON 3]`, `[STED 2]`…),
 splits the anonymised text into segments for coding, and writes a review sheet."""),
     ("code", """\
 anon = anonymise_project(project, actor="notebook")
@@ -185,7 +185,7 @@ No recogniser is perfect. The review sheet lists every detection **with the orig
 it**, so a person can accept, reject or add spans and apply the decisions with
 `qualcode.anonymise.apply_review` (or `qualcode anonymise --apply SHEET`). Because it shows the original
 text, it is written under the project's `private/` folder, which must never be shared or
-committed. We only show where it is and how many rows it has, not its content."""),
+committed. We only show where it is, its warning line and its non-identifying columns."""),
     ("code", """\
 for path in (anon.review_csv, anon.review_html):
     print(path.relative_to(project.root), f"({path.stat().st_size:,} bytes)")
@@ -199,7 +199,8 @@ review[["source", "label", "pseudonym", "recogniser", "score"]].head(5)"""),
 
 The vault (`private/vault.sqlite`) is the only place that holds the raw transcripts and the key from
 pseudonyms back to the original names. Its contents are **encrypted** with a key derived from the
-passphrase, and every access is written to an audit log inside it. The analysis database next to it
+passphrase, and imports, anonymisation and review decisions are recorded (who, what, when) in an
+audit log inside it. The analysis database next to it
 can be shared inside a research team; the `private/` folder cannot.
 
 A quick check that a name from the corpus (taken from its gold file of identifying spans) is
@@ -415,6 +416,7 @@ from PIL import Image as PILImage
 
 from qualcode.demo import run_demo
 from qualcode.aggregate import crosscase, framework_matrix, summarise
+from qualcode.exchange import export_qdpx
 
 {PANDAS_SETUP}
 
@@ -496,11 +498,21 @@ def excerpt(lines: list[str], code_path: str, case: str) -> list[str]:
 
 print(f"{len(lines)} lines in {written['md'].name}; its title, then case C under the feedback theme:")
 display(Markdown("\\n".join(lines[:3] + ["", "…", ""] + excerpt(lines, "brukermedvirkning/feedback", "C"))))"""),
+    ("md", """\
+## Taking the project to another QDA tool
+
+`export_qdpx` writes the anonymised sources, the codebook, every coder's codings and the cases as a
+REFI-QDA project (`.qdpx`), which NVivo, ATLAS.ti and MAXQDA can open; the raw text never leaves
+the vault."""),
+    ("code", """\
+exported = export_qdpx(project, workdir / "pakkeforlop-demo.qdpx")
+print(f"{exported.path.name}: {exported.path.stat().st_size:,} bytes, validated with {exported.validated_with}")
+pd.Series({k: v for k, v in exported.as_dict().items() if isinstance(v, int)}, name="count").to_frame()"""),
     ("code", """\
 project.close()
 print(f"project folder: {workdir}")"""),
     ("md", """\
-The same outputs come from the command line: `qualcode matrix`, `qualcode summarise` and, for the whole
+The same outputs come from the command line: `qualcode matrix`, `qualcode summarise`, `qualcode export --qdpx` and, for the whole
 chain at once, `qualcode demo`."""),
 ]
 
