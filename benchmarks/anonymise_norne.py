@@ -106,34 +106,38 @@ def run_variant(nlp, docs, on: set[str], propagate: bool):
     return Anonymiser(nlp, cfg).detect_batch([t for t, _ in docs])
 
 
-def speed(nlp, texts: list[str], repeats: int = 3) -> dict:
-    """Seconds for plain nlp.pipe (whole pipeline, and only the NER path) vs the full anonymiser."""
+def speed(nlp, texts: list[str], repeats: int = 5) -> dict:
+    """Wall and CPU seconds of plain ``nlp.pipe`` (whole pipeline, and only the components the
+    anonymiser runs) vs the full anonymiser (detection, propagation, pseudonyms, replacement),
+    interleaved in one run so machine load hits all alike; medians of ``repeats``."""
     from qualcode.anonymise import Anonymiser, AnonymiseConfig
 
     anonymiser = Anonymiser(nlp, AnonymiseConfig())
     words = sum(len(t.split()) for t in texts)
-    plain, plain_ner, anon = [], [], []
-    for _ in range(repeats):  # interleaved, so machine load hits all three alike
-        t0 = time.perf_counter()
-        for _doc in nlp.pipe(texts, batch_size=32):
-            pass
-        plain.append(time.perf_counter() - t0)
-        t0 = time.perf_counter()
-        for _doc in nlp.pipe(texts, batch_size=32, disable=anonymiser._disable):
-            pass
-        plain_ner.append(time.perf_counter() - t0)
-        t0 = time.perf_counter()
-        anonymiser.anonymise_batch(texts)  # detection, propagation, pseudonyms, replacement
-        anon.append(time.perf_counter() - t0)
-    p, pn, a = statistics.median(plain), statistics.median(plain_ner), statistics.median(anon)
+    runs = {"plain": ([], []), "plain_ner": ([], []), "anon": ([], [])}
+
+    def timed(key, fn):
+        w0, c0 = time.perf_counter(), time.process_time()
+        fn()
+        runs[key][0].append(time.perf_counter() - w0)
+        runs[key][1].append(time.process_time() - c0)
+
+    for _ in range(repeats):
+        timed("plain", lambda: [None for _doc in nlp.pipe(texts, batch_size=32)])
+        timed("plain_ner", lambda: [None for _doc in nlp.pipe(texts, batch_size=32, disable=anonymiser._disable)])
+        timed("anon", lambda: anonymiser.anonymise_batch(texts))
+    med = {k: (statistics.median(w), statistics.median(c)) for k, (w, c) in runs.items()}
     return {
         "words": words, "repeats": repeats, "pipeline_components": nlp.pipe_names,
         "anonymiser_runs_components": [c for c in nlp.pipe_names if c not in anonymiser._disable],
-        "plain_pipe_seconds": round(p, 3), "plain_pipe_words_per_second": round(words / p),
-        "plain_ner_path_seconds": round(pn, 3), "plain_ner_path_words_per_second": round(words / pn),
-        "anonymiser_seconds": round(a, 3), "anonymiser_words_per_second": round(words / a),
-        "ratio_vs_plain_pipe": round(a / p, 3),
-        "ratio_vs_plain_ner_path": round(a / pn, 3),
+        "plain_pipe_seconds": round(med["plain"][0], 3), "plain_pipe_cpu_seconds": round(med["plain"][1], 3),
+        "plain_pipe_words_per_second": round(words / med["plain"][0]),
+        "plain_ner_path_seconds": round(med["plain_ner"][0], 3),
+        "anonymiser_seconds": round(med["anon"][0], 3), "anonymiser_cpu_seconds": round(med["anon"][1], 3),
+        "anonymiser_words_per_second": round(words / med["anon"][0]),
+        "ratio_vs_plain_pipe": round(med["anon"][0] / med["plain"][0], 3),
+        "cpu_ratio_vs_plain_pipe": round(med["anon"][1] / med["plain"][1], 3),
+        "ratio_vs_plain_ner_path": round(med["anon"][0] / med["plain_ner"][0], 3),
     }
 
 
@@ -185,7 +189,8 @@ def main() -> int:
     result["meets_targets"] = {
         "bokmal_recall": full["recall"] >= 0.97, "bokmal_precision": full["precision"] >= 0.90,
         "nynorsk_recall": (result.get("nynorsk", {}).get("variants", {}).get("full", {}).get("recall") or 0) >= 0.90,
-        "speed_ratio": result.get("speed", {}).get("ratio_vs_plain_pipe", 99) <= 1.5,
+        "speed_ratio": max(result.get("speed", {}).get("ratio_vs_plain_pipe", 99),
+                           result.get("speed", {}).get("cpu_ratio_vs_plain_pipe", 99)) <= 1.5,
     }
     out = args.out or Path(__file__).parent / "results" / (
         "anonymise_norne.json" if args.split == "test" else "anonymise_norne_dev.json")
