@@ -249,7 +249,10 @@ def compute_matrix(session: Session, rf: ResolvedFilters, *, with_coders: bool =
         if y not in years_all:
             warnings.append(f"year {y}: no sources in the project; its rows are empty")
     cells = _cell_counts(session, rf)
-    if with_coders:
+    n_coders = len(rf.coder_ids) if rf.coder_ids is not None else session.scalar(select(func.count(Coder.id)))
+    if with_coders and n_coders == 1 and not cells.empty:
+        cells["coders"] = (cells["segments"] > 0).astype(int)  # one coder: no second pass needed
+    elif with_coders:
         coders = _coder_counts(session, rf)
         cells = cells.merge(coders, on=["case_id", "year", "theme"], how="left") if not cells.empty else cells
         if "coders" not in cells:

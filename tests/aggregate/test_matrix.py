@@ -76,6 +76,8 @@ def test_coder_and_score_filters(coded):
     assert both["segments"].loc[("A", 2019), BM] == 1
     cons = framework_matrix(coded.project, coder="consensus")
     assert int(cons["segments"].to_numpy().sum()) == 1 and cons["segments"].loc[("A", 2020), BM] == 1
+    assert cons["coders"].loc[("A", 2020), BM] == 1 and int(cons["coders"].to_numpy().sum()) == 1
+    assert auto["coders"].loc[("A", 2019), BM] == 1
     assert framework_matrix(coded.project, coder="ANNA")["segments"].loc[("A", 2019), BM] == 5  # s1 s2 s4 s20 s6
 
 
