@@ -51,6 +51,23 @@ class SegmentationOptions(BaseModel):
             raise ConfigError(f"qualcode.yaml segmentation.{where}: {err['msg']}") from None
 
 
+# Speaker labels that mark the interviewer (also numbered: "I2", "Intervjuer 1", "BSB-intervjuer").
+_INTERVIEWER = re.compile(
+    r"^(?:i|iv|int|intervjuer|intervjuar|interviewer|moderator|forsker|bsb-intervjuer|bsb-intervjuar)"
+    r"\s*\d{0,3}$",
+    re.IGNORECASE,
+)
+
+
+def is_interviewer(speaker: str | None) -> bool:
+    """Whether a (anonymised) speaker label names the interviewer rather than an informant.
+
+    Interviewer turns carry the question, not the informant's experience: the auto-coder and
+    the case summaries leave them out by default.
+    """
+    return bool(speaker) and _INTERVIEWER.match(speaker.strip()) is not None
+
+
 @dataclass(frozen=True)
 class SegmentSpan:
     """A passage of one turn: ``text[start:end]``; ``timestamp`` is the turn's (seconds)."""

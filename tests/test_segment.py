@@ -94,3 +94,12 @@ def test_passages_keep_every_word_in_order_within_the_limit(words: list[str], ma
     assert all(len(t.text[s.start : s.end].split()) <= max_words for s in long)
     assert " ".join(t.text[s.start : s.end] for s in long).split() == words
     assert spans == segment_turns(t.text, t.turns, max_words=max_words)
+
+
+def test_is_interviewer_labels():
+    from qualcode.segment import is_interviewer
+
+    for label in ("I", "I1", "I 2", "Intervjuer", "intervjuer 2", "BSB-intervjuer", "Moderator", "Forsker"):
+        assert is_interviewer(label), label
+    for label in (None, "", "B1", "Leder", "Informant", "Ingrid", "Koordinator", "[PERSON 3]", "Deltaker 2"):
+        assert not is_interviewer(label), label
