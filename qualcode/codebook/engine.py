@@ -309,6 +309,8 @@ class RuleEngine:
         from_question: dict[str, dict[str, list[str]]] = {}
         if context is not None and qc is not None and qc.weight > 0:
             q_scores, q_evidence, _q_vetoed = self._tally(context)
+            if sum(sc >= self.thresholds.get(c, 1.0) - 1e-9 for c, sc in q_scores.items()) > qc.max_codes:
+                q_scores = {}  # an agenda (many themes at once), not a question about one theme
             for code, sc in q_scores.items():
                 if sc > 0:
                     scores[code] += qc.weight * sc

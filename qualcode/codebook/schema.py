@@ -144,13 +144,16 @@ class QuestionContext(BaseModel):
     case-insensitive); without a speaker label, when it ends with a question mark. The answers
     get ``weight`` × the question's score per code added to their own score (evidence marked
     "from the preceding question"): every turn until the next interviewer turn (``scope:
-    exchange``) or only the turn right after the question (``scope: next``). With ``code_questions: false`` the
+    exchange``) or only the turn right after the question (``scope: next``). A question that
+    reaches the threshold of more than ``max_codes`` codes lists an agenda rather than asking
+    about one theme, and lends nothing. With ``code_questions: false`` the
     interviewer's segments are not coded themselves: they only lend context.
     """
 
     model_config = ConfigDict(extra="forbid")
     weight: float = Field(default=0.5, ge=0.0, le=1.0)
     scope: Literal["next", "exchange"] = "exchange"
+    max_codes: int = Field(default=2, ge=1)
     code_questions: bool = True
     interviewer: str = INTERVIEWER_LABELS
 
