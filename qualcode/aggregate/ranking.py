@@ -41,36 +41,50 @@ def make_vectorizer(corpus: Sequence[str]) -> TfidfVectorizer | None:
     return vec
 
 
-def similarity(vec: TfidfVectorizer | None, texts: Sequence[str]) -> np.ndarray:
+def vectors(vec: TfidfVectorizer | None, texts: Sequence[str]):
+    """L2-normalised TF-IDF rows (sparse); all-zero rows for passages with no known term."""
+    from scipy.sparse import csr_matrix
+
     if vec is None or not texts:
-        return np.zeros((len(texts), len(texts)))
-    x = vec.transform(list(texts))
-    return (x @ x.T).toarray()
+        return csr_matrix((len(texts), 1))
+    return vec.transform(list(texts))
 
 
-def centrality(sim: np.ndarray) -> np.ndarray:
-    n = sim.shape[0]
+def centrality(x) -> np.ndarray:
+    """Mean cosine similarity of each row to the other rows, in O(non-zeros).
+
+    With unit-length rows, ``Σ_{j≠i} x_i·x_j = x_i·(Σ_j x_j) − x_i·x_i``; no n×n matrix is built.
+    """
+    n = x.shape[0]
     if n == 0:
         return np.zeros(0)
     if n == 1:
         return np.ones(1)
-    return (sim.sum(axis=1) - np.diag(sim)) / (n - 1)
+    total = np.asarray(x.sum(axis=0)).ravel()
+    own = np.asarray(x.multiply(x).sum(axis=1)).ravel()
+    return (x @ total - own) / (n - 1)
 
 
-def mmr_select(sim: np.ndarray, keys: Sequence[tuple], k: int, lambda_: float = 0.7) -> list[tuple[int, float]]:
-    """Indices (with their centrality) of up to ``k`` passages, best first."""
-    n = sim.shape[0]
-    cent = np.round(centrality(sim), ROUND)
+def mmr_select(x, keys: Sequence[tuple], k: int, lambda_: float = 0.7) -> list[tuple[int, float]]:
+    """Indices (with their centrality) of up to ``k`` rows of ``x``, best first (MMR)."""
+    n = x.shape[0]
+    cent = np.round(centrality(x), ROUND)
+    redundancy = np.zeros(n)
     chosen: list[int] = []
-    rest = list(range(n))
-    while rest and len(chosen) < k:
-        def gain(i: int) -> tuple[float, tuple]:
-            redundancy = max((sim[i, j] for j in chosen), default=0.0)
-            return (round(float(lambda_ * cent[i] - (1 - lambda_) * redundancy), ROUND), keys[i])
-
-        best = min(rest, key=lambda i: (-gain(i)[0], gain(i)[1]))
+    available = np.ones(n, dtype=bool)
+    order = sorted(range(n), key=lambda i: keys[i])  # ties go to the smallest key
+    rank_of_key = np.empty(n, dtype=np.int64)
+    rank_of_key[order] = np.arange(n)
+    while len(chosen) < min(k, n):
+        gain = np.round(lambda_ * cent - (1 - lambda_) * redundancy, ROUND)
+        gain[~available] = -np.inf
+        best_gain = gain.max()
+        ties = np.flatnonzero(gain == best_gain)
+        best = int(ties[np.argmin(rank_of_key[ties])])
         chosen.append(best)
-        rest.remove(best)
+        available[best] = False
+        sim = np.asarray((x @ x[best].T).todense()).ravel()
+        redundancy = np.maximum(redundancy, sim)
     return [(i, float(cent[i])) for i in chosen]
 
 

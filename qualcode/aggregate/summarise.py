@@ -22,7 +22,7 @@ from .filters import FILTER_NAMES, ResolvedFilters, resolve_filters
 from .matrix import NO_CASE, compute_matrix
 from .model import CaseBlock, Cell, Quote, Summary, ThemeBlock
 from .passages import Passage, coded_passages
-from .ranking import excerpt, make_vectorizer, mmr_select, similarity
+from .ranking import excerpt, make_vectorizer, mmr_select, vectors
 from .units import NO_CASE_UNIT, Unit, load_units
 
 FORMATS = ("md", "html", "docx")
@@ -65,12 +65,9 @@ def _quotes(cell_passages: list[Passage], vec, *, per_cell: int, lambda_: float,
     if not cell_passages:
         return []
     texts = [p.text for p in cell_passages]
-    sim = similarity(vec, texts)
-    picks = mmr_select(sim, [p.key for p in cell_passages], per_cell, lambda_)
-    centroid = None
-    if vec is not None:
-        x = vec.transform(texts)
-        centroid = np.asarray(x.mean(axis=0))
+    x = vectors(vec, texts)
+    picks = mmr_select(x, [p.key for p in cell_passages], per_cell, lambda_)
+    centroid = np.asarray(x.mean(axis=0)) if vec is not None else None
     out = []
     for i, score in picks:
         p = cell_passages[i]
