@@ -23,6 +23,7 @@ from .components import (
     Resolver,
     detections,
     forms_of,
+    keep,
     propagatable,
     strip_genitive,
 )
@@ -136,7 +137,9 @@ class Anonymiser:
             common = lowercase_words(texts)
             for found in raw:
                 for d in found:
-                    if d.source != "denylist" and (d.text in self.resolver.allow or d.text.lower() in common):
+                    if not keep(d, self.resolver.allow):
+                        continue
+                    if d.source != "denylist" and d.text.lower() in common:
                         continue  # a word also written in lower case is a common noun: no propagation
                     if propagatable(d, self.resolver.allow):
                         for form in forms_of(d):

@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 from . import lists
 from .detection import CATEGORY, PROPAGATED, Detection, category, resolve_overlaps, split_lines, with_text
 from .identifiers import find_identifiers
+from .speakers import ROLE_WORDS
 
 if not Doc.has_extension("qc_detections"):
     Doc.set_extension("qc_detections", default=None)
@@ -303,12 +304,21 @@ def propagate(text: str, found: list[Detection], forms: dict[str, str], pattern:
 
 
 def keep(det: Detection, allow: AllowList) -> bool:
-    """Allow-listed terms and one-letter NER hits (case labels such as "A") are not masked."""
+    """Allow-listed terms, one-letter NER hits (case labels such as "A") and letter+digit codes
+    (speaker labels such as "B2") are not masked unless the deny-list or a reviewer says so."""
     if det.source in ("denylist", "review", "identifiers", "speakers"):
         return True
     if det.text in allow:
         return False
-    return not (det.source == "ner" and len(det.text.strip()) < 2)
+    form = det.text.strip()
+    if _CODE.match(form):  # speaker/case codes such as B2, I1, IP3 are not names
+        return False
+    if det.source in ("ner", "propagation", "gazetteers") and form.lower() in ROLE_WORDS:
+        return False  # "Leder", "Intervjuer" as labels are roles
+    return not (det.source == "ner" and len(form) < 2)
+
+
+_CODE = re.compile(r"^[A-ZÆØÅ]{1,3}\d{1,3}$")
 
 
 class Resolver:

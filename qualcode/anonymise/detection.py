@@ -85,6 +85,9 @@ def resolve_overlaps(detections: Iterable[Detection]) -> list[Detection]:
     for members in clusters:
         best = min(members, key=lambda d: (-_PRIORITY.get(d.source, 0), -(d.end - d.start), d.start))
         start, stop = min(d.start for d in members), max(d.end for d in members)
+        listed = [d for d in members if d.source == "gazetteers" and (d.start, d.end) == (start, stop)]
+        if listed and best.source in ("ner", "propagation") and listed[0].label != best.label:
+            best = best.moved(label=listed[0].label)  # a listed hospital or town keeps its kind
         out.append(best if (start, stop) == (best.start, best.end) else best.moved(start=start, end=stop, text=None))
     return out
 
