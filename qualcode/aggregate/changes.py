@@ -10,7 +10,6 @@ Sentences are fixed templates filled with numbers and words; nothing is generate
 """
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -109,7 +108,18 @@ def distinctive_words(texts_a: Sequence[str], texts_b: Sequence[str], background
         return [], []
     vocab = sorted(cv.vocabulary_)
     ya, yb = _counts(texts_a, vocab), _counts(texts_b, vocab)
-    bg = _counts(background, vocab) + ya + yb
+    return log_odds_words(ya, yb, _counts(background, vocab) + ya + yb, vocab, limit=limit)
+
+
+def log_odds_words(ya: np.ndarray, yb: np.ndarray, bg: np.ndarray, vocab: Sequence[str], *,
+                   limit: int = MAX_WORDS) -> tuple[list[str], list[str]]:
+    """The log-odds test on count vectors over ``vocab`` (``bg``: prior counts, > 0 where used)."""
+    keep = (ya + yb) > 0
+    if not keep.any() or bg.sum() == 0:
+        return [], []
+    idx = np.flatnonzero(keep)
+    vocab = [vocab[i] for i in idx]
+    ya, yb, bg = ya[idx].astype(float), yb[idx].astype(float), np.maximum(bg[idx].astype(float), 1e-9)
     alpha = PRIOR_MASS * bg / bg.sum()
     a0 = alpha.sum()
     na, nb = ya.sum(), yb.sum()
@@ -125,9 +135,33 @@ def distinctive_words(texts_a: Sequence[str], texts_b: Sequence[str], background
     return words_a, words_b
 
 
+class ThemeCounts:
+    """Word counts of one theme's passages, computed once and summed per cell."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.cv = CountVectorizer(stop_words=list(stop_words()), lowercase=True)
+        try:
+            self.x = self.cv.fit_transform(list(texts)).tocsr()
+            self.vocab = self.cv.get_feature_names_out().tolist()
+        except ValueError:  # no words
+            self.x, self.vocab = None, []
+        self.background = (np.asarray(self.x.sum(axis=0)).ravel().astype(float)
+                           if self.x is not None else np.zeros(0))
+
+    def counts(self, rows: Sequence[int]) -> np.ndarray:
+        if self.x is None or not rows:
+            return np.zeros(len(self.vocab))
+        return np.asarray(self.x[list(rows)].sum(axis=0)).ravel().astype(float)
+
+
 def compare_years(year_a: int, year_b: int, texts_a: Sequence[str], texts_b: Sequence[str], *,
-                  total_a: int, total_b: int, background: Sequence[str] = ()) -> Change:
-    """Compare one cell's passages in two years (``total_*``: all segments of that case-year)."""
+                  total_a: int, total_b: int, background: Sequence[str] = (),
+                  theme_counts: "ThemeCounts | None" = None, rows_a: Sequence[int] | None = None,
+                  rows_b: Sequence[int] | None = None) -> Change:
+    """Compare one cell's passages in two years (``total_*``: all segments of that case-year).
+
+    With ``theme_counts`` (and the passages' row numbers in it) the word counts are reused
+    instead of re-tokenising the theme's text for every cell."""
     n_a, n_b = len(texts_a), len(texts_b)
     ch = Change(year_a, year_b, n_a, n_b, total_a, total_b, kind="similar")
     if total_a == 0:
@@ -150,9 +184,14 @@ def compare_years(year_a: int, year_b: int, texts_a: Sequence[str], texts_b: Seq
             ch.kind = "more"
         elif ch.p_value < ALPHA and ratio <= 1 / MIN_RATIO:
             ch.kind = "fewer"
-    ch.words_a, ch.words_b = distinctive_words(texts_a, texts_b, background)
-    seen_a: Counter[str] = Counter()
-    if ch.words_b:
-        seen_a.update(_counts(texts_a, ch.words_b).nonzero()[0].tolist())
-        ch.new_b = [w for i, w in enumerate(ch.words_b) if i not in seen_a]
+    if theme_counts is not None and rows_a is not None and rows_b is not None:
+        ya, yb = theme_counts.counts(rows_a), theme_counts.counts(rows_b)
+        ch.words_a, ch.words_b = log_odds_words(ya, yb, theme_counts.background, theme_counts.vocab)
+        vocab_index = {w: i for i, w in enumerate(theme_counts.vocab)}
+        ch.new_b = [w for w in ch.words_b if ya[vocab_index[w]] == 0]
+    else:
+        ch.words_a, ch.words_b = distinctive_words(texts_a, texts_b, background)
+        if ch.words_b:
+            seen = _counts(texts_a, ch.words_b)
+            ch.new_b = [w for i, w in enumerate(ch.words_b) if seen[i] == 0]
     return ch

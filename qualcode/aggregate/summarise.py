@@ -17,7 +17,7 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from ..errors import AggregationError
-from .changes import compare_years
+from .changes import ThemeCounts, compare_years
 from .filters import FILTER_NAMES, ResolvedFilters, resolve_filters
 from .matrix import NO_CASE, compute_matrix
 from .model import CaseBlock, Cell, Quote, Summary, ThemeBlock
@@ -61,11 +61,14 @@ def _select_themes(rf: ResolvedFilters, themes: Sequence[str] | str | None) -> N
     rf.code_ids = tuple(sorted(rf.theme_of))
 
 
-def _quotes(cell_passages: list[Passage], vec, *, per_cell: int, lambda_: float, max_words: int) -> list[Quote]:
+def _quotes(cell_passages: list[Passage], vec, *, per_cell: int, lambda_: float, max_words: int,
+            x_all=None, row_of: dict[int, int] | None = None) -> list[Quote]:
     if not cell_passages:
         return []
-    texts = [p.text for p in cell_passages]
-    x = vectors(vec, texts)
+    if x_all is not None and row_of is not None and vec is not None:
+        x = x_all[[row_of[id(p)] for p in cell_passages]]
+    else:
+        x = vectors(vec, [p.text for p in cell_passages])
     picks = mmr_select(x, [p.key for p in cell_passages], per_cell, lambda_)
     centroid = np.asarray(x.mean(axis=0)) if vec is not None else None
     out = []
@@ -96,6 +99,8 @@ def build_summary(session: Session, *, themes: Sequence[str] | str | None = None
     warnings = list(matrix.attrs.get("warnings", []))
     passages = coded_passages(session, rf)
     vec = make_vectorizer([p.text for p in passages])
+    x_all = vectors(vec, [p.text for p in passages])  # each passage is tokenised once
+    all_rows = {id(p): i for i, p in enumerate(passages)}
 
     units = load_units(session)
     letters = set(matrix.index.get_level_values("case"))
@@ -106,7 +111,7 @@ def build_summary(session: Session, *, themes: Sequence[str] | str | None = None
     theme_by_id = {t.id: t for t in rf.themes}
 
     grouped: dict[tuple[int, str, int], list[Passage]] = {}
-    by_theme: dict[int, list[str]] = {}
+    by_theme: dict[int, list[Passage]] = {}
     for p in passages:
         if p.theme_id not in theme_by_id or p.year is None:
             continue
@@ -114,11 +119,14 @@ def build_summary(session: Session, *, themes: Sequence[str] | str | None = None
         if letter is None:
             continue
         grouped.setdefault((p.theme_id, letter, p.year), []).append(p)
-        by_theme.setdefault(p.theme_id, []).append(p.text)
+        by_theme.setdefault(p.theme_id, []).append(p)
 
     total = matrix[("total", "segments")]
     blocks: list[ThemeBlock] = []
     for t in rf.themes:
+        theme_passages = by_theme.get(t.id, [])
+        counts = ThemeCounts([p.text for p in theme_passages]) if len(years) >= 2 else None
+        row_of = {id(p): i for i, p in enumerate(theme_passages)}
         cases: list[CaseBlock] = []
         for u in units:
             cells = []
@@ -127,15 +135,16 @@ def build_summary(session: Session, *, themes: Sequence[str] | str | None = None
                 tot = int(total.get((u.letter, y), 0))
                 status = "ok" if ps else ("no_sources" if tot == 0 else "no_coded")
                 cells.append(Cell(y, status, len(ps), tot, _quotes(ps, vec, per_cell=per_cell, lambda_=lambda_,
-                                                                    max_words=max_words)))
+                                                                    max_words=max_words, x_all=x_all,
+                                                                    row_of=all_rows)))
             change = None
             if len(years) >= 2:
                 ya, yb = years[0], years[-1]
+                pa, pb = grouped.get((t.id, u.letter, ya), []), grouped.get((t.id, u.letter, yb), [])
                 change = compare_years(
-                    ya, yb, [p.text for p in grouped.get((t.id, u.letter, ya), [])],
-                    [p.text for p in grouped.get((t.id, u.letter, yb), [])],
+                    ya, yb, [p.text for p in pa], [p.text for p in pb],
                     total_a=int(total.get((u.letter, ya), 0)), total_b=int(total.get((u.letter, yb), 0)),
-                    background=by_theme.get(t.id, []),
+                    theme_counts=counts, rows_a=[row_of[id(p)] for p in pa], rows_b=[row_of[id(p)] for p in pb],
                 )
             cases.append(CaseBlock(u, cells, change))
         blocks.append(ThemeBlock(t.key, t.label, t.path, cases))
