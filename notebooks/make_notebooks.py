@@ -363,7 +363,7 @@ table.round(3)"""),
     ("md", """\
 Look at: where κ is much lower than the percent agreement, the code is rare and the coders mostly
 agree on its *absence*. Compare the `applied by` columns too: a coder who applies a code far less
-often than the other (here the rule-based auto-coder, whose rules favour precision) caps κ.
+often than the other caps κ, however well they agree on the rest.
 Low κ on a code is a cue to read its rules and definition again, not a verdict on either coder.
 
 ## Where the coders disagree
