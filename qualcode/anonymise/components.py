@@ -181,19 +181,36 @@ def make_gazetteers(nlp: Language, name: str) -> GazetteerRecogniser:
 
 
 # -- project deny-list ----------------------------------------------------------------------
+_DENY_LABELS = {"PER": "PER", "PERSON": "PER", "LOC": "GPE_LOC", "STED": "GPE_LOC", "GPE_LOC": "GPE_LOC",
+                "ORG": "ORG"}
+
+
+def parse_deny_entry(entry: str) -> tuple[str, str]:
+    """``"Kari Nordmann"`` → (name, "PER"); ``"STED: Fjellvik"`` / ``"ORG: Solbakken"`` set the kind."""
+    head, sep, rest = entry.partition(":")
+    if sep and head.strip().upper() in _DENY_LABELS and rest.strip():
+        return " ".join(rest.split()), _DENY_LABELS[head.strip().upper()]
+    return " ".join(entry.split()), "PER"
+
+
 class DenyListRecogniser:
-    """Names known to the team: any case, with genitive -s, and small typos (rapidfuzz)."""
+    """Names known to the team: any case, with genitive -s, and small typos (rapidfuzz).
+
+    Entries are person names unless prefixed ``STED:`` (or ``LOC:``) or ``ORG:``."""
 
     def __init__(self, names: Iterable[str], *, fuzzy_threshold: float = 88.0, fuzzy_min_length: int = 5) -> None:
-        entries: set[str] = set()
-        for name in names:
-            name = " ".join(name.split())
+        entries: dict[str, str] = {}  # name -> label
+        parsed = [parse_deny_entry(n) for n in names]
+        for name, label in parsed:
             if not name:
                 continue
-            entries.add(name)
+            entries.setdefault(name, label)
             parts = name.split()
-            if len(parts) > 1:  # "Kari Nordmann": "Kari" and "Nordmann" alone identify too
-                entries.update(p for p in parts if len(p) >= 3 and p.lower() not in STOP_WORDS)
+            if label == "PER" and len(parts) > 1:  # "Kari Nordmann": "Kari" and "Nordmann" identify too
+                for p in parts:
+                    if len(p) >= 3 and p.lower() not in STOP_WORDS:
+                        entries.setdefault(p, label)
+        self.label_of = {n.lower(): label for n, label in entries.items()}
         self.entries = sorted(entries, key=len, reverse=True)
         self.words = sorted({e.lower() for e in self.entries if " " not in e and len(e) >= fuzzy_min_length})
         self.threshold = fuzzy_threshold
@@ -207,13 +224,19 @@ class DenyListRecogniser:
         # deny-listed full name get that person's pseudonym (parts only when unambiguous)
         self.aliases: dict[str, str] = {}
         owners: dict[str, set[str]] = {}
-        for name in names:
-            full = " ".join(name.split()).lower()
+        for name, label in parsed:
+            if label != "PER":
+                continue
+            full = name.lower()
             for part in full.split():
                 owners.setdefault(part, set()).add(full)
         for part, fulls in owners.items():
             if len(fulls) == 1 and part not in fulls:
                 self.aliases[part] = next(iter(fulls))
+
+    def _label(self, form: str) -> str:
+        low = " ".join(strip_genitive(form).split()).lower()
+        return self.label_of.get(low) or self.label_of.get(low[:-1] if low.endswith("s") else low) or "PER"
 
     def _fuzzy(self, word: str) -> str | None:
         low = word.lower()
@@ -230,7 +253,7 @@ class DenyListRecogniser:
         text = doc.text
         exact_spans = []
         for m in self.pattern.finditer(text):
-            _add(doc, Detection(m.start(), m.end(), m.group(0), "PER", "denylist", 1.0))
+            _add(doc, Detection(m.start(), m.end(), m.group(0), self._label(m.group(0)), "denylist", 1.0))
             exact_spans.append((m.start(), m.end()))
         if self.words:
             for m in re.finditer(r"\w+(?:[-']\w+)*", text):
@@ -239,8 +262,9 @@ class DenyListRecogniser:
                     continue
                 if any(s <= m.start() < e for s, e in exact_spans):
                     continue
-                if self._fuzzy(w) or (w.endswith("s") and self._fuzzy(w[:-1])):
-                    _add(doc, Detection(m.start(), m.end(), w, "PER", "denylist", 0.8))
+                hit = self._fuzzy(w) or (self._fuzzy(w[:-1]) if w.endswith("s") else None)
+                if hit:
+                    _add(doc, Detection(m.start(), m.end(), w, self.label_of.get(hit, "PER"), "denylist", 0.8))
         return doc
 
 

@@ -115,3 +115,10 @@ def test_a_detection_never_crosses_a_line_break() -> None:
     dets = a.detect(text)
     assert all("\n" not in d.text for d in dets)
     assert {d.text for d in dets} == {"Ragnfrid", "Østby"}
+
+
+def test_deny_list_entries_can_be_places_and_organisations() -> None:
+    a = Anonymiser(spacy.blank("nb"), only("denylist", deny_list=["STED: Nedre Kvernvik", "ORG: Lysheim gård",
+                                                                   "Kari Nordmann"]))
+    out = a.anonymise("Kari fra Nedre Kvernvik jobber på Lysheim gård. Nedre ting er nede.")
+    assert out == "[PERSON 1] fra [STED 1] jobber på [ORG 1]. Nedre ting er nede."
