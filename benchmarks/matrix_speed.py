@@ -28,6 +28,59 @@ from qualcode.project import Project
 from qualcode.store.models import Case, Code, Coder, Coding, Segment, Source
 
 RESULTS = Path(__file__).parent / "results" / "matrix_speed.json"
+SUMMARY_RESULTS = Path(__file__).parent / "results" / "matrix_summary.json"
+# Words for synthetic passages (no real interview text is used).
+WORDS = ("pasient behandler forløp informasjon brev samtale time plan evaluering koordinator frist rutine "
+         "venterom brosjyre pårørende leder rettigheter tilbud henvisning vurdering oppfølging skjema "
+         "tilbakemelding innkomst utskrivning kontakt avtale møte ventetid tiltak").split()
+
+
+def summary_benchmark(n_segments: int, n_codings: int, repeat: int) -> dict:
+    """Time build_summary (ranking, change lines) and summarise (md+html+docx+figures)."""
+    from qualcode.aggregate import build_summary, summarise
+
+    rng = random.Random(11)
+    with tempfile.TemporaryDirectory() as tmp:
+        project = Project.init(Path(tmp) / "sum", passphrase="benchmark passphrase")
+        with project.store.engine.begin() as conn:
+            conn.execute(insert(Case), [
+                {"id": i + 1, "uid": f"c{i}", "letter": L, "unit_label": f"Enhet {L}",
+                 "setting": ("poliklinikk", "døgn")[i % 2], "service_area": "PHV"} for i, L in enumerate("ABCDEFGH")])
+            conn.execute(insert(Source), [
+                {"id": i + 1, "uid": f"s{i}", "label": f"S{i}", "case_id": i % 8 + 1, "year": 2019 + (i // 8) % 2,
+                 "informant_group": "behandlere", "format": "txt", "status": "anonymised"} for i in range(64)])
+            conn.execute(insert(Code), [{"id": i + 1, "uid": f"k{i}", "codebook": "b", "key": f"tema{i}",
+                                         "path": f"tema{i}", "label": f"Tema {i}"} for i in range(6)])
+            conn.execute(insert(Coder), [{"id": 1, "uid": "a", "name": "anna", "kind": "person"}])
+            segs = []
+            for i in range(n_segments):
+                sentences = [" ".join(rng.choice(WORDS) for _ in range(rng.randint(5, 18))).capitalize() + "."
+                             for _ in range(rng.randint(1, 8))]
+                text = "Informant 1: " + " ".join(sentences)
+                segs.append({"id": i + 1, "uid": f"g{i}", "source_id": i % 64 + 1, "ordinal": i, "turn_index": i,
+                             "speaker": "Informant 1", "start": 0, "end": len(text), "text": text,
+                             "word_count": len(text.split()) - 2})
+            conn.execute(insert(Segment), segs)
+            conn.execute(insert(Coding), [
+                {"uid": f"x{i}", "segment_id": rng.randint(1, n_segments), "code_id": rng.randint(1, 6),
+                 "coder_id": 1, "method": "manual", "status": "active"} for i in range(n_codings)])
+
+        def build_only() -> None:
+            with project.store.session() as s:
+                build_summary(s)
+
+        out = {}
+        for name, fn in {"build_summary": build_only,
+                         "summarise_all_formats": lambda: summarise(project, Path(tmp) / "out")}.items():
+            ts, cpu = timed(fn, repeat)
+            out[name] = {"best_s": round(min(ts), 3), "median_s": round(statistics.median(ts), 3),
+                         "cpu_median_s": round(statistics.median(cpu), 3), "runs": len(ts)}
+            print(f"{name:32s} wall best {min(ts):.2f}s median {statistics.median(ts):.2f}s | "
+                  f"cpu median {statistics.median(cpu):.2f}s", file=sys.stderr)
+        project.close()
+    return {"benchmark": "matrix_summary", "data": {"segments": n_segments, "codings": n_codings, "themes": 6,
+                                                    "cases": 8, "years": 2, "sources": 64},
+            "results": out, "load_average_at_end": os.getloadavg()}
 
 
 def build(project: Project, n_codings: int, seed: int = 7) -> dict:
@@ -111,6 +164,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--codings", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--summary-segments", type=int, default=20_000,
+                    help="Also time case summaries on a synthetic text project of this size (0: skip).")
     ap.add_argument("--dir", type=Path, default=None,
                     help="Keep the synthetic project here and reuse it on the next run (default: a temp folder).")
     args = ap.parse_args()
@@ -164,6 +219,9 @@ def main() -> None:
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(out["results"], indent=2))
+    if args.summary_segments:
+        summ = summary_benchmark(args.summary_segments, int(args.summary_segments * 1.5), max(1, args.repeat // 2))
+        SUMMARY_RESULTS.write_text(json.dumps(summ, indent=2) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
