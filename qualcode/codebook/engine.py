@@ -304,17 +304,24 @@ class RuleEngine:
         (positive) score per code is added to the Doc's own score; the question's matched words
         are kept apart as evidence "from the preceding question" (``from_question``). A veto in
         the question does not veto the answer."""
-        scores, evidence, vetoed = self._tally(doc)
+        return self._code(doc, self._lent(context) if context is not None else None)
+
+    def _lent(self, question: Doc) -> dict[str, tuple[float, dict[str, list[str]]]]:
+        """What a question lends its answers: code -> (weighted score, the question's evidence)."""
         qc = self.codebook.question_context
+        if qc is None or qc.weight <= 0:
+            return {}
+        q_scores, q_evidence, _q_vetoed = self._tally(question)
+        if sum(sc >= self.thresholds.get(c, 1.0) - 1e-9 for c, sc in q_scores.items()) > qc.max_codes:
+            return {}  # an agenda (many themes at once), not a question about one theme
+        return {c: (qc.weight * sc, q_evidence[c]) for c, sc in q_scores.items() if sc > 0}
+
+    def _code(self, doc: Doc, lent: dict[str, tuple[float, dict[str, list[str]]]] | None) -> CodingResult:
+        scores, evidence, vetoed = self._tally(doc)
         from_question: dict[str, dict[str, list[str]]] = {}
-        if context is not None and qc is not None and qc.weight > 0:
-            q_scores, q_evidence, _q_vetoed = self._tally(context)
-            if sum(sc >= self.thresholds.get(c, 1.0) - 1e-9 for c, sc in q_scores.items()) > qc.max_codes:
-                q_scores = {}  # an agenda (many themes at once), not a question about one theme
-            for code, sc in q_scores.items():
-                if sc > 0:
-                    scores[code] += qc.weight * sc
-                    from_question[code] = q_evidence[code]
+        for code, (sc, ev) in (lent or {}).items():
+            scores[code] += sc
+            from_question[code] = ev
         codes = sorted(
             (c for c, sc in scores.items() if sc >= self.thresholds.get(c, 1.0) - 1e-9 and c not in vetoed),
             key=self.order.__getitem__,
@@ -339,19 +346,24 @@ class RuleEngine:
         qc = self.codebook.question_context
         return qc is not None and qc.is_interviewer(speaker, text)
 
-    def code_segment(self, text: str, *, speaker: str | None = None, question: str | None = None) -> CodingResult:
+    def _doc(self, text: str | Doc) -> Doc:
+        return text if isinstance(text, Doc) else self.nlp.make_doc(text)
+
+    def code_segment(self, text: str | Doc, *, speaker: str | None = None,
+                     question: str | Doc | None = None) -> CodingResult:
         """Code one transcript segment in its place. ``question``: the text of the interviewer's
         question this segment answers (see :meth:`code_sequence`). An interviewer's segment is
         left uncoded when the codebook says ``code_questions: false``."""
         qc = self.codebook.question_context
+        doc = self._doc(text)
         if qc is None:
-            return self.code(text)
-        if qc.is_interviewer(speaker, text):
-            return self.code(text) if qc.code_questions else CodingResult([], {}, {}, {})
-        return self.code(text, context=question)
+            return self.code_doc(doc)
+        if qc.is_interviewer(speaker, doc.text):
+            return self.code_doc(doc) if qc.code_questions else CodingResult([], {}, {}, {})
+        return self.code_doc(doc, context=self._doc(question) if question is not None else None)
 
-    def code_sequence(self, segments: Iterable[tuple[str | None, int, str]]) -> Iterator[CodingResult]:
-        """Code one source's segments in order, each given as (speaker, turn index, text).
+    def code_sequence(self, segments: Iterable[tuple[str | None, int, str | Doc]]) -> Iterator[CodingResult]:
+        """Code one source's segments in order, each given as (speaker, turn index, text or Doc).
 
         With ``question_context``, an answer's context is the latest interviewer turn (all its
         segments): for every answer until the next interviewer turn (``scope: exchange``, as when
@@ -361,20 +373,27 @@ class RuleEngine:
         question: list[str] = []
         q_turn: int | None = None
         answer_turn: int | None = None  # the first turn after the question
+        lent: dict[str, tuple[float, dict[str, list[str]]]] | None = None  # the question's, once computed
         for speaker, turn, text in segments:
+            doc = self._doc(text)
             if qc is None:
-                yield self.code(text)
+                yield self.code_doc(doc)
                 continue
-            if qc.is_interviewer(speaker, text):
+            if qc.is_interviewer(speaker, doc.text):
                 if turn != q_turn:
                     question, q_turn, answer_turn = [], turn, None
-                question.append(text)
-                yield self.code_segment(text, speaker=speaker)
+                question.append(doc.text)
+                lent = None
+                yield self.code_doc(doc) if qc.code_questions else CodingResult([], {}, {}, {})
                 continue
             if answer_turn is None and q_turn is not None:
                 answer_turn = turn
-            in_scope = question and (qc.scope == "exchange" or turn == answer_turn)
-            yield self.code_segment(text, speaker=speaker, question=" ".join(question) if in_scope else None)
+            if question and (qc.scope == "exchange" or turn == answer_turn):
+                if lent is None:
+                    lent = self._lent(self.nlp.make_doc(" ".join(question)))
+                yield self._code(doc, lent)
+            else:
+                yield self.code_doc(doc)
 
 
 #: Evidence key for the rules and words matched in the interviewer's preceding question.
