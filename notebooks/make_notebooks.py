@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -141,8 +142,9 @@ display(by_label.to_frame())
 display(by_recogniser.to_frame())"""),
     ("md", """\
 Look at: `ner` (the statistical model) does most of the work; `speakers` are speaker labels that
-are names; `propagation` masks further mentions of a form already found elsewhere in the corpus;
-`identifiers` (patterns with checksums) catch the phone numbers and fødselsnumre the corpus plants.
+are names; `gazetteers` are look-ups in the name and place lists; `identifiers` (patterns with
+checksums) catch the phone numbers and fødselsnumre the corpus plants; `propagation`, when listed,
+masks further mentions of a form already found elsewhere in the corpus.
 A model errs both ways: an ordinary word taken for an organisation, a name given the wrong label
 (it is still masked). That is what the review sheet below is for.
 
@@ -553,11 +555,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.names and not any(n in name for n in args.names):
             continue
         nb = build(cells)
+        started = time.perf_counter()
         if args.execute:
             execute(nb)
         nbformat.validate(nb)
         nbformat.write(nb, HERE / name)
-        print(f"wrote {name}{' (executed)' if args.execute else ''}")
+        took = f" (executed in {time.perf_counter() - started:.1f} s)" if args.execute else ""
+        print(f"wrote {name}{took}")
     return 0
 
 
