@@ -104,6 +104,7 @@ class GazetteerRecogniser:
         self.first = lists.first_names()
         self.last = lists.surnames()
         self.norwegian = lists.norwegian_names()
+        self.lower_first = lists.lowercase_first_names()
         places = lists.places()
         self.places_single = frozenset(p for p in places if " " not in p)
         self.phrases = PhraseMatcher(nlp.vocab, attr="ORTH")
@@ -147,6 +148,10 @@ class GazetteerRecogniser:
             if not self._namelike(doc, i):
                 if tok.is_upper and len(tok) > 1 and tok.text in self.places_single:  # USA
                     _add(doc, Detection(tok.idx, tok.idx + len(tok.text), tok.text, "GPE_LOC", "gazetteers", 0.7))
+                elif tok.is_lower and strip_genitive(tok.text) in self.lower_first:  # "jørgen"
+                    _add(doc, Detection(tok.idx, tok.idx + len(tok.text), tok.text, "PER", "gazetteers", 0.5))
+                elif _NICKNAME.match(tok.text) and not sentence_initial(doc, i):  # "Kjell'n"
+                    _add(doc, Detection(tok.idx, tok.idx + len(tok.text), tok.text, "PER", "gazetteers", 0.5))
                 i += 1
                 continue
             text = strip_genitive(tok.text)
@@ -169,6 +174,9 @@ class GazetteerRecogniser:
                 _add(doc, Detection(tok.idx, tok.idx + len(tok.text), tok.text, "GPE_LOC", "gazetteers", 0.7))
             i += 1
         return doc
+
+
+_NICKNAME = re.compile(r"^[A-ZÆØÅ][a-zæøå]+['’]n$")
 
 
 def _surname_shape(word: str) -> bool:

@@ -134,3 +134,21 @@ AMBIGUOUS = frozenset(
     øyer nord sør vest øst fram hjem lyngen leka vefsn evje flå gran ringebu eide fitjar
     bamble nome tinn heim indre ytre nordre søndre midtre store lille ørland hitra""".split()
 )
+
+
+# First names that are also ordinary Norwegian words in lower case ("dag", "liv", "tom", "hans").
+# Lower-case forms of the other Norwegian first names are taken as names (fast typing).
+NAME_WORDS = frozenset(
+    """alf ann dag else finn frank gro hans line liv may odd per roar rune siv stein stig tom tone
+    sander lene mette karen bjørn vilde svein kim eli ida eva aud britt gunn hege helge magne mona
+    rita tor tove unni""".split()
+)
+
+
+@lru_cache(maxsize=1)
+def lowercase_first_names() -> frozenset[str]:
+    """Norwegian (``no_NO``) first names that are safe to match in lower case."""
+    from faker.providers.person.no_NO import Provider
+
+    names = {n.lower() for n in Provider.first_names_male + Provider.first_names_female if " " not in n}
+    return frozenset(n for n in names if n not in NAME_WORDS and len(n) >= 4)

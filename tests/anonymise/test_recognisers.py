@@ -122,3 +122,10 @@ def test_deny_list_entries_can_be_places_and_organisations() -> None:
                                                                    "Kari Nordmann"]))
     out = a.anonymise("Kari fra Nedre Kvernvik jobber på Lysheim gård. Nedre ting er nede.")
     assert out == "[PERSON 1] fra [STED 1] jobber på [ORG 1]. Nedre ting er nede."
+
+
+def test_lower_case_first_names_and_dialect_nicknames() -> None:
+    a = Anonymiser(spacy.blank("nb"), only("gazetteers"))
+    text = "Æ snakka med jørgen i går, og Tømmer'n var der. Dag for dag ble tom for liv."
+    got = {d.text for d in a.detect(text)}
+    assert got == {"jørgen", "Tømmer'n"}  # "dag", "tom", "liv" are ordinary words
