@@ -44,7 +44,7 @@ def _needs_case_join(rf: ResolvedFilters) -> bool:
     return bool(rf.service_areas or rf.settings)
 
 
-def _coded_base(rf: ResolvedFilters):
+def coded_base(rf: ResolvedFilters):
     """FROM/WHERE over codings ⋈ segments ⋈ sources (⟕ cases) with every filter applied."""
     stmt = (
         select()

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from ..store.models import Segment, Source
 from .filters import ResolvedFilters
-from .matrix import _coded_base, theme_expression
+from .matrix import coded_base, theme_expression
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ def coded_passages(session: Session, rf: ResolvedFilters) -> list[Passage]:
     """Distinct (theme, segment) passages matching the filters, in a stable order."""
     theme = theme_expression(rf).label("theme")
     stmt = (
-        _coded_base(rf)
+        coded_base(rf)
         .add_columns(theme, Segment.id, Segment.uid, Segment.ordinal, Source.label, Source.informant_group,
                      Segment.speaker, Segment.text, Source.case_id, Source.year)
         .distinct()

@@ -23,7 +23,7 @@ from .matrix import NO_CASE, compute_matrix
 from .model import CaseBlock, Cell, Quote, Summary, ThemeBlock
 from .passages import Passage, coded_passages
 from .ranking import excerpt, make_vectorizer, mmr_select, vectors
-from .units import NO_CASE_UNIT, Unit, load_units
+from .units import NO_CASE_UNIT, load_units
 
 FORMATS = ("md", "html", "docx")
 BASENAME = "sammendrag"

@@ -165,6 +165,7 @@ def test_html_is_self_contained_and_parses(written):
     imgs = list(tree.iter("img"))
     assert imgs and all(i.get("src").startswith("data:image/png;base64,") for i in imgs)
     assert not tree.xpath("//link|//script[@src]")
+    assert "&#39;" not in tree.xpath("//style")[0].text  # CSS is not HTML-escaped
     quotes = [bq.text_content() for bq in tree.iter("blockquote")]
     assert any(SEGMENTS["s7"][2] in q for q in quotes)
     assert len(tree.xpath("//table")) == 2

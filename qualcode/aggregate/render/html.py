@@ -27,7 +27,7 @@ figure{margin:1.5rem 0} figure img{max-width:100%} figcaption{color:#555;font-si
 
 TEMPLATE = """<!DOCTYPE html>
 <html lang="nb">
-<head><meta charset="utf-8"><title>{{ s.title }}</title><style>{{ css }}</style></head>
+<head><meta charset="utf-8"><title>{{ s.title }}</title><style>{{ css|safe }}</style></head>
 <body>
 <h1>{{ s.title }}</h1>
 <p class="meta">År: {{ s.years|join(', ') }}. {{ filters }}{% if s.generated %} Generert {{ s.generated }}.{% endif %}</p>
