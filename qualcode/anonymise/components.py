@@ -150,7 +150,8 @@ class GazetteerRecogniser:
                     _add(doc, Detection(tok.idx, tok.idx + len(tok.text), tok.text, "GPE_LOC", "gazetteers", 0.7))
                 elif tok.is_lower and strip_genitive(tok.text) in self.lower_first:  # "jørgen"
                     _add(doc, Detection(tok.idx, tok.idx + len(tok.text), tok.text, "PER", "gazetteers", 0.5))
-                elif _NICKNAME.match(tok.text) and not sentence_initial(doc, i):  # "Kjell'n"
+                elif _NICKNAME.match(tok.text) and (not sentence_initial(doc, i)
+                                                    or doc[i - 1].text in ("«", '"', "“")):  # «Kjell'n»
                     _add(doc, Detection(tok.idx, tok.idx + len(tok.text), tok.text, "PER", "gazetteers", 0.5))
                 i += 1
                 continue
