@@ -164,3 +164,28 @@ def test_postgres_gives_the_same_matrix(tmp_path, postgres_url):
         assert crosscase(pg).equals(crosscase(lite))
     finally:
         pg.close(), lite.close()
+
+
+def test_many_themes_span_several_mask_columns(coded):
+    """70 root codes: theme bits go beyond one 62-bit column (and coder bits beyond several)."""
+    from sqlalchemy import select
+
+    from qualcode.store.models import Code, Coder, Coding, Segment
+
+    with coded.project.store.session() as s:
+        extra = [Code(codebook="test", key=f"x{i:02d}", path=f"x{i:02d}", label=f"X{i}") for i in range(70)]
+        s.add_all(extra)
+        s.flush()
+        seg = s.scalar(select(Segment).where(Segment.id == coded.segment_ids["s8"]))  # A 2020
+        coders = {c.name: c for c in s.scalars(select(Coder))}
+        for i in (0, 61, 62, 69):
+            s.add(Coding(segment=seg, code=extra[i], coder=coders["anna"]))
+        s.add(Coding(segment=seg, code=extra[69], coder=coders["consensus"]))
+    df = framework_matrix(coded.project)
+    assert len(df["segments"].columns) == 72
+    for key in ("x00", "x61", "x62", "x69"):
+        assert df["segments"].loc[("A", 2020), key] == 1
+        assert int(df["segments"][key].sum()) == 1
+    assert df["coders"].loc[("A", 2020), "x69"] == 2 and df["coders"].loc[("A", 2020), "x62"] == 1
+    assert int(df["segments"]["x30"].sum()) == 0
+    assert df["segments"].loc[("A", 2019), BM] == 6  # the original themes are unaffected
