@@ -5,6 +5,10 @@ hits whose context windows are satisfied. A code is assigned when its score reac
 ``threshold`` and no negative (veto) rule for it fired. Every result carries its evidence: the
 rule ids and the matched words.
 
+In an interview a segment can be coded in its place (:meth:`RuleEngine.code_sequence`): with the
+codebook's ``question_context``, the interviewer's question adds its (weighted) score to the
+answers that follow, and its words are kept as evidence "from the preceding question".
+
 Speed: the compound-stem lookup is cached per distinct lowercased word (and lemma), so coding
 costs one dict lookup per token plus the spaCy matchers, which run in Cython.
 """
