@@ -235,6 +235,24 @@ def _row_cases(session: Session, rf: ResolvedFilters) -> pd.DataFrame:
                         columns=["case_id", "case", *CASE_META])
 
 
+WARNINGS = {
+    "year_without_sources": ("year {year}: no sources in the project; its rows are empty",
+                             "{year}: ingen intervjuer i prosjektet; radene er tomme"),
+    "sources_without_year": ("{segments} coded segment(s) come from sources without a year; they are not in the matrix",
+                             "{segments} kodede segmenter kommer fra kilder uten år og er ikke med"),
+    "case_without_codings": ("case {case}: no coded segments for these filters",
+                             "case {case}: ingen kodede segmenter med disse filtrene"),
+    "no_codes": ("no codes in the codebook: the matrix has no theme columns",
+                 "ingen koder i kodeboken: ingen temaer å vise"),
+}
+
+
+def warning_text(item: dict[str, Any], lang: str = "en") -> str:
+    """A structured matrix warning as text (``lang``: "en" or "nb")."""
+    en, nb = WARNINGS[item["kind"]]
+    return (nb if lang == "nb" else en).format(**item)
+
+
 def study_years(session: Session) -> list[int]:
     """Years that have at least one source in the project."""
     return sorted(y for y in session.scalars(select(Source.year).distinct()) if y is not None)
@@ -242,12 +260,12 @@ def study_years(session: Session) -> list[int]:
 
 def compute_matrix(session: Session, rf: ResolvedFilters, *, with_coders: bool = True) -> pd.DataFrame:
     """The matrix for already-resolved filters (see :func:`framework_matrix`)."""
-    warnings: list[str] = []
+    items: list[dict[str, Any]] = []  # structured warnings; English text below, Norwegian in summaries
     years_all = study_years(session)
     years = list(rf.years) if rf.years else years_all
     for y in years:
         if y not in years_all:
-            warnings.append(f"year {y}: no sources in the project; its rows are empty")
+            items.append({"kind": "year_without_sources", "year": y})
     cells = _cell_counts(session, rf)
     n_coders = len(rf.coder_ids) if rf.coder_ids is not None else session.scalar(select(func.count(Coder.id)))
     if with_coders and n_coders == 1 and not cells.empty:
@@ -265,7 +283,7 @@ def compute_matrix(session: Session, rf: ResolvedFilters, *, with_coders: bool =
 
     n_no_year = int(cells.loc[cells["year"] == -1, "segments"].sum()) if not cells.empty else 0
     if n_no_year:
-        warnings.append(f"{n_no_year} coded segment(s) come from sources without a year; they are not in the matrix")
+        items.append({"kind": "sources_without_year", "segments": n_no_year})
     cells = cells[cells["year"] != -1].copy()
     totals = totals[totals["year"] != -1].copy()
 
@@ -313,12 +331,13 @@ def compute_matrix(session: Session, rf: ResolvedFilters, *, with_coders: bool =
     seg = out["segments"].sum(axis=1) if theme_cols else pd.Series(0, index=index)
     for c in cases["case"]:
         if c in seg.index.get_level_values("case") and seg.loc[c].sum() == 0:
-            warnings.append(f"case {c}: no coded segments for these filters")
+            items.append({"kind": "case_without_codings", "case": c})
     if not theme_cols:
-        warnings.append("no codes in the codebook: the matrix has no theme columns")
+        items.append({"kind": "no_codes"})
     coder_names = dict(session.execute(select(Coder.id, Coder.name)).all())
     out.attrs.update(
-        warnings=warnings,
+        warnings=[warning_text(w) for w in items],
+        warning_items=items,
         filters=rf.description,
         themes={t.key: {"path": t.path, "label": t.label} for t in rf.themes},
         coders=sorted(coder_names[i] for i in rf.coder_ids) if rf.coder_ids is not None else None,

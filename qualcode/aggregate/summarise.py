@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from ..errors import AggregationError
 from .changes import ThemeCounts, compare_years
 from .filters import FILTER_NAMES, ResolvedFilters, resolve_filters
-from .matrix import NO_CASE, compute_matrix
+from .matrix import NO_CASE, compute_matrix, warning_text
 from .model import CaseBlock, Cell, Quote, Summary, ThemeBlock
 from .passages import Passage, coded_passages
 from .ranking import excerpt, make_vectorizer, mmr_select, vectors
@@ -96,7 +96,7 @@ def build_summary(session: Session, *, themes: Sequence[str] | str | None = None
     _select_themes(rf, themes)
     matrix = compute_matrix(session, rf, with_coders=False)
     years = sorted(set(matrix.index.get_level_values("year")))
-    warnings = list(matrix.attrs.get("warnings", []))
+    warnings = [warning_text(w, "nb") for w in matrix.attrs.get("warning_items", [])]
     passages = coded_passages(session, rf)
     vec = make_vectorizer([p.text for p in passages])
     x_all = vectors(vec, [p.text for p in passages])  # each passage is tokenised once

@@ -96,6 +96,7 @@ def test_empty_cells_say_so(coded):
     assert [cell.status for cell in c.cells] == ["no_coded", "no_sources"]
     assert c.cells[0].empty_line() == "Ingen kodet materiale for 2019."
     assert "2020" in c.cells[1].empty_line() and c.change.kind == "no_sources_b"
+    assert "case C: ingen kodede segmenter med disse filtrene" in sm.warnings
 
 
 def test_consistency_warning_in_case_header(coded):
