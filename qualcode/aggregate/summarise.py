@@ -125,6 +125,9 @@ def build_summary(session: Session, *, themes: Sequence[str] | str | None = None
     blocks: list[ThemeBlock] = []
     for t in rf.themes:
         theme_passages = by_theme.get(t.id, [])
+        if not theme_passages and any(o.path.startswith(t.path + "/") for o in rf.themes):
+            continue  # the parent of the chosen subtree, with no codings of its own
+
         counts = ThemeCounts([p.text for p in theme_passages]) if len(years) >= 2 else None
         row_of = {id(p): i for i, p in enumerate(theme_passages)}
         cases: list[CaseBlock] = []

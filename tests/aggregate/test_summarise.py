@@ -128,6 +128,11 @@ def test_filters_reach_the_summary(coded):
         _summary(coded.project, colour="red")
 
 
+def test_code_subtree_summary_skips_an_empty_parent(coded):
+    sm = _summary(coded.project, code="brukermedvirkning")
+    assert [b.key for b in sm.themes] == ["behandlingsplan", "informasjon"]
+
+
 def test_theme_selection(coded):
     assert [b.key for b in _summary(coded.project, themes=["koordinator"]).themes] == ["koordinator"]
     with pytest.raises(AggregationError, match="allowed: brukermedvirkning, koordinator"):

@@ -17,7 +17,7 @@ def filters_line(summary: Summary) -> str:
         return "Ingen filtre."
     return "Filtre: " + "; ".join(
         f"{k} = {', '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in summary.filters.items()
-    )
+    ) + "."
 
 
 def crosscase_rows(summary: Summary, theme: str) -> list[dict]:
