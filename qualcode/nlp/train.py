@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ModelError
+from . import augment  # noqa: F401  (registers qualcode's augmenters for the configs)
 from .corpus import convert_norne
 from .evaluate import dir_size_bytes, evaluate_norne
 

@@ -1,0 +1,91 @@
+"""Training-data augmenters (registered with spaCy; imported by :mod:`qualcode.nlp.train`).
+
+``qualcode.name_swap.v1`` replaces the person names of a training doc by Norwegian first and
+last names from Faker's ``no_NO`` provider (sometimes lower-cased, as transcribers write them),
+and lower-cases whole docs like ``spacy.lower_case.v1``. The model sees many more names, and
+names in lower case inside otherwise cased text.
+"""
+from __future__ import annotations
+
+import random
+from functools import lru_cache
+from typing import Callable, Iterator
+
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.training import Example
+from spacy.util import registry
+
+
+@lru_cache(maxsize=1)
+def norwegian_names() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(first names, last names) from Faker's Norwegian person provider."""
+    from faker.providers.person.no_NO import Provider
+
+    first = tuple(dict.fromkeys([*Provider.first_names_male, *Provider.first_names_female]))
+    last = tuple(dict.fromkeys(Provider.last_names))
+    return first, last
+
+
+def swap_names(nlp: Language, ref: Doc, rng: random.Random, *, name_lower: float) -> Doc:
+    """A copy of ``ref`` whose PER entities are replaced by random Norwegian names."""
+    first, last = norwegian_names()
+    words: list[str] = []
+    spaces: list[bool] = []
+    iob: list[str] = []
+    ents = {e.start: e for e in ref.ents}
+    i = 0
+    while i < len(ref):
+        ent = ents.get(i)
+        if ent is None:
+            tok = ref[i]
+            words.append(tok.text)
+            spaces.append(bool(tok.whitespace_))
+            iob.append("O")
+            i += 1
+            continue
+        if ent.label_ == "PER":
+            parts = [rng.choice(first), rng.choice(last)] if len(ent) > 1 else [rng.choice(first + last)]
+            name = " ".join(parts).split()
+            if rng.random() < name_lower:
+                name = [w.lower() for w in name]
+            words.extend(name)
+            spaces.extend([True] * (len(name) - 1) + [bool(ent[-1].whitespace_)])
+        else:
+            words.extend(t.text for t in ent)
+            spaces.extend(bool(t.whitespace_) for t in ent)
+            name = list(ent)
+        iob.extend([f"B-{ent.label_}"] + [f"I-{ent.label_}"] * (len(name) - 1))
+        i = ent.end
+    return Doc(nlp.vocab, words=words, spaces=spaces, ents=iob)
+
+
+def lower_doc(nlp: Language, ref: Doc) -> Doc:
+    """A lower-cased copy of ``ref`` with the same entities (token by token, so offsets hold)."""
+    iob = [f"{t.ent_iob_}-{t.ent_type_}" if t.ent_iob_ in ("B", "I") else t.ent_iob_ or None for t in ref]
+    return Doc(nlp.vocab, words=[t.text.lower() for t in ref], spaces=[bool(t.whitespace_) for t in ref],
+               ents=iob)
+
+
+@registry.augmenters("qualcode.name_swap.v1")
+def create_name_swap_augmenter(level: float, name_lower: float,
+                               lower_level: float) -> Callable[[Language, Example], Iterator[Example]]:
+    """Swap person names in ``level`` of the docs (lower-cased with ``name_lower``); lower-case
+    whole docs with ``lower_level``."""
+
+    def augment(nlp: Language, example: Example) -> Iterator[Example]:
+        rng = random  # seeded by spaCy's training loop (fix_random_seed)
+        ref = example.reference
+        changed = False
+        if rng.random() < level and any(e.label_ == "PER" for e in ref.ents):
+            ref = swap_names(nlp, ref, rng, name_lower=name_lower)  # type: ignore[arg-type]
+            changed = True
+        if rng.random() < lower_level:
+            ref = lower_doc(nlp, ref)
+            changed = True
+        if not changed:
+            yield example
+            return
+        yield Example(nlp.make_doc(ref.text), ref)
+
+    return augment

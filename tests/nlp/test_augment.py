@@ -1,0 +1,50 @@
+"""The name-swap / lower-case training augmenter keeps entity structure and text aligned."""
+from __future__ import annotations
+
+import random
+
+import spacy
+from spacy.tokens import Doc
+from spacy.training import Example
+
+from qualcode.nlp.augment import create_name_swap_augmenter, lower_doc, norwegian_names, swap_names
+
+
+def _doc(nlp) -> Doc:
+    words = ["Siri", "Åsheim", "møtte", "Øyvind", "i", "Bodø", "."]
+    return Doc(nlp.vocab, words=words, spaces=[True] * 5 + [False, False],
+               ents=["B-PER", "I-PER", "O", "B-PER", "O", "B-GPE_LOC", "O"])
+
+
+def test_swap_names_replaces_only_people() -> None:
+    nlp = spacy.blank("nb")
+    first, last = norwegian_names()
+    assert len(first) > 100 and len(last) > 100
+    out = swap_names(nlp, _doc(nlp), random.Random(1), name_lower=0.0)
+    ents = [(e.text, e.label_) for e in out.ents]
+    assert [label for _, label in ents] == ["PER", "PER", "GPE_LOC"]
+    assert ents[2] == ("Bodø", "GPE_LOC")
+    assert ents[0][0].split()[0] in first and ents[0][0].split()[-1] in last
+    assert out.text.endswith(" i Bodø.")
+
+
+def test_lowercased_names_and_docs_keep_offsets() -> None:
+    nlp = spacy.blank("nb")
+    out = swap_names(nlp, _doc(nlp), random.Random(2), name_lower=1.0)
+    assert all(e.text == e.text.lower() for e in out.ents if e.label_ == "PER")
+    low = lower_doc(nlp, _doc(nlp))
+    assert low.text == _doc(nlp).text.lower()
+    assert [(e.start_char, e.end_char, e.label_) for e in low.ents] == \
+           [(e.start_char, e.end_char, e.label_) for e in _doc(nlp).ents]
+
+
+def test_augmenter_yields_aligned_examples() -> None:
+    nlp = spacy.blank("nb")
+    ref = _doc(nlp)
+    random.seed(0)
+    never = list(create_name_swap_augmenter(0.0, 0.0, 0.0)(nlp, Example(nlp.make_doc(ref.text), ref)))
+    assert len(never) == 1 and never[0].reference is ref
+    always = list(create_name_swap_augmenter(1.0, 0.0, 1.0)(nlp, Example(nlp.make_doc(ref.text), ref)))
+    ex = always[0]
+    assert ex.predicted.text == ex.reference.text == ex.reference.text.lower()
+    assert [e.label_ for e in ex.reference.ents] == ["PER", "PER", "GPE_LOC"]
