@@ -76,7 +76,7 @@ def _norm(field: str, value: str) -> str:
     return " ".join(tokens)
 
 
-def consistency_warnings(case: Case, sources: list[Source]) -> list[str]:
+def consistency_warnings(case: Case, sources: list) -> list[str]:
     """Warnings for each field where the registry and the sources' stated values disagree."""
     out = []
     for field, name in FIELD_NAMES.items():
@@ -102,8 +102,11 @@ def consistency_warnings(case: Case, sources: list[Source]) -> list[str]:
 def load_units(session: Session) -> list[Unit]:
     """Every registry case as a :class:`Unit`, in the report's order."""
     cases = list(session.scalars(select(Case)))
-    sources = list(session.scalars(select(Source).where(Source.case_id.is_not(None))))
-    by_case: dict[int, list[Source]] = {}
+    sources = session.execute(
+        select(Source.case_id, Source.label, Source.unit_label, Source.setting, Source.service_area)
+        .where(Source.case_id.is_not(None))
+    ).all()  # metadata only: the sources' text is not loaded
+    by_case: dict[int, list] = {}
     for s in sources:
         by_case.setdefault(s.case_id, []).append(s)
     units = [
