@@ -25,6 +25,7 @@ from .components import (
     forms_of,
     keep,
     propagatable,
+    propagation_pattern,
     strip_genitive,
 )
 from .config import AnonymiseConfig
@@ -145,7 +146,9 @@ class Anonymiser:
                         for form in forms_of(d):
                             if form.lower() not in common:
                                 forms.setdefault(form, d.label)
-        return [self.resolver.finish(text, found, forms, propagate_own=False) for text, found in zip(texts, raw)]
+        pattern = propagation_pattern(forms) if self.config.propagate else None
+        return [self.resolver.finish(text, found, forms, propagate_own=False, pattern=pattern)
+                for text, found in zip(texts, raw)]
 
     def detect(self, text: str) -> list[Detection]:
         return self.detect_batch([text])[0]

@@ -61,14 +61,17 @@ class NerRecogniser:
         self.labels = frozenset(labels)
 
     def __call__(self, doc: Doc) -> Doc:
+        full = None
         for ent in doc.ents:
             if ent.label_ in self.labels:
-                text = ent.text
-                # never carry a mask across a line break (turn boundaries)
-                cut = text.find("\n")
-                end = ent.end_char if cut < 0 else ent.start_char + cut
-                if end > ent.start_char:
-                    _add(doc, Detection(ent.start_char, end, doc.text[ent.start_char:end], ent.label_, "ner", 0.9))
+                if full is None:
+                    full = doc.text  # built from the tokens on every access: once per doc
+                start, end = ent.start_char, ent.end_char
+                cut = full.find("\n", start, end)  # never carry a mask across a line break
+                if cut >= 0:
+                    end = cut
+                if end > start:
+                    _add(doc, Detection(start, end, full[start:end], ent.label_, "ner", 0.9))
         return doc
 
 
@@ -138,11 +141,17 @@ class GazetteerRecogniser:
                                 "gazetteers", 0.7))
             for k in range(start, end):
                 taken[k] = True
+        words = [t.text for t in doc]
         i = 0
         n = len(doc)
         while i < n:
+            w = words[i]
+            # cheap pre-check: only capitalised words and lower-case first names can match
+            if taken[i] or not (w[:1].isupper() or strip_genitive(w) in self.lower_first):
+                i += 1
+                continue
             tok = doc[i]
-            if taken[i] or not self._usable(doc, i):
+            if not self._usable(doc, i):
                 i += 1
                 continue
             if not self._namelike(doc, i):
@@ -362,11 +371,14 @@ class Resolver:
         self.propagate = propagate
 
     def finish(self, text: str, found: list[Detection], extra_forms: dict[str, str] | None = None, *,
-               propagate_own: bool = True) -> list[Detection]:
+               propagate_own: bool = True, pattern: re.Pattern | None = None) -> list[Detection]:
         """Allow-list, propagation (of ``extra_forms`` and, with ``propagate_own``, of this
-        text's own person/place/organisation forms), overlap resolution."""
+        text's own person/place/organisation forms), overlap resolution. ``pattern`` is the
+        precompiled :func:`propagation_pattern` of ``extra_forms`` (built once per batch)."""
         kept = [d for d in found if keep(d, self.allow)]
-        if self.propagate:
+        if self.propagate and pattern is not None and not propagate_own:
+            kept = propagate(text, kept, extra_forms or {}, pattern)
+        elif self.propagate:
             forms = dict(extra_forms or {})
             if propagate_own:
                 common = {m.group(0) for m in re.finditer(r"\b[a-zæøåéü][a-zæøåéü-]+\b", text)}

@@ -141,7 +141,7 @@ AMBIGUOUS = frozenset(
 NAME_WORDS = frozenset(
     """alf ann dag else finn frank gro hans line liv may odd per roar rune siv stein stig tom tone
     sander lene mette karen bjørn vilde svein kim eli ida eva aud britt gunn hege helge magne mona
-    rita tor tove unni""".split()
+    rita tor tove unni tore lise knut linn geir""".split()
 )
 
 
