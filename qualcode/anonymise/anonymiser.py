@@ -26,7 +26,6 @@ from .components import (
     keep,
     propagatable,
     propagation_pattern,
-    strip_genitive,
 )
 from .config import AnonymiseConfig
 from .detection import Detection
