@@ -21,6 +21,7 @@ from .vault import PASSPHRASE_ENV
 CORPUS = Path(__file__).resolve().parent.parent / "corpora" / "pakkeforlop-demo"
 DEMO_PASSPHRASE = "demo-only-not-secret"
 MARKER = ".qualcode-demo"
+CORE_THEMES = ("informasjon", "behandlingsplan", "feedback", "overganger")
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -96,15 +97,15 @@ def run_demo(out_dir: Path, *, passphrase: str | None = None,
         return result
 
     exports = project.exports_dir
-    matrix = timed("matrix", lambda cb: framework_matrix(project))
+    matrix = timed("matrix", lambda cb: framework_matrix(project, depth=2))
     matrix.to_csv(exports / "matrix.csv")
     matrix.to_excel(exports / "matrix.xlsx")
     result.outputs["framework matrix (CSV)"] = exports / "matrix.csv"
     result.outputs["framework matrix (XLSX)"] = exports / "matrix.xlsx"
-    changes = timed("crosscase", lambda cb: crosscase(project))
+    changes = timed("crosscase", lambda cb: crosscase(project, themes=CORE_THEMES, depth=2))
     changes.to_csv(exports / "crosscase.csv", index=False)
     result.outputs["cross-case changes (CSV)"] = exports / "crosscase.csv"
-    written = timed("summarise", lambda cb: summarise(project, exports / "summaries"))
+    written = timed("summarise", lambda cb: summarise(project, exports / "summaries", themes=CORE_THEMES, depth=2))
     names = {"md": "case summaries (Markdown)", "html": "case summaries (HTML, with plots)",
              "docx": "case summaries (Word)", "figures": "plots (PNG/SVG)"}
     for fmt, path in written.items():

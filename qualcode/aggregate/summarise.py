@@ -24,6 +24,7 @@ from .model import CaseBlock, Cell, Quote, Summary, ThemeBlock
 from .passages import Passage, coded_passages
 from .ranking import excerpt, make_vectorizer, mmr_select, vectors
 from .units import NO_CASE_UNIT, load_units
+from ..segment import is_interviewer
 
 FORMATS = ("md", "html", "docx")
 BASENAME = "sammendrag"
@@ -97,7 +98,8 @@ def build_summary(session: Session, *, themes: Sequence[str] | str | None = None
     matrix = compute_matrix(session, rf, with_coders=False)
     years = sorted(set(matrix.index.get_level_values("year")))
     warnings = [warning_text(w, "nb") for w in matrix.attrs.get("warning_items", [])]
-    passages = coded_passages(session, rf)
+    # Quotes are the informants' words: interviewer questions are never quoted (see docs/aggregation.md).
+    passages = [p for p in coded_passages(session, rf) if not is_interviewer(p.speaker)]
     vec = make_vectorizer([p.text for p in passages])
     x_all = vectors(vec, [p.text for p in passages])  # each passage is tokenised once
     all_rows = {id(p): i for i, p in enumerate(passages)}

@@ -217,3 +217,28 @@ def test_summary_never_contains_uncoded_text(written):
         assert not any(u in text for u in uncoded)
     with coded.project.store.session() as s:
         assert s.scalar(select(Segment.id).where(Segment.text.contains("kommet i gang"))) is not None
+
+
+def test_interviewer_questions_are_never_quoted(project):
+    """Quotes are informants' words: a coded interviewer question is left out of the summary."""
+    from qualcode.aggregate import build_summary
+    from qualcode.store import Code, Coder, Coding, Segment, Source
+
+    with project.store.session() as s:
+        code = Code(key="informasjon", path="informasjon", label="Informasjon")
+        coder = Coder(name="ida")
+        src = Source(label="A-2019-behandlere-1", year=2019, format="txt", status="anonymised",
+                     text="I: Hva sier dere om pakkeforløpet?\n\nB1: Vi informerer i første brev.")
+        q = Segment(source=src, ordinal=0, turn_index=0, speaker="I", start=3, end=34,
+                    text="Hva sier dere om pakkeforløpet?")
+        a = Segment(source=src, ordinal=1, turn_index=1, speaker="B1", start=40, end=68,
+                    text="Vi informerer i første brev.")
+        s.add_all([code, coder, src, q, a])
+        s.flush()
+        s.add_all([Coding(segment=q, code=code, coder=coder), Coding(segment=a, code=code, coder=coder)])
+    with project.store.session() as s:
+        summary = build_summary(s)
+        quotes = [qt.text for block in summary.themes for unit in block.cases for cell in unit.cells
+                  for qt in cell.quotes]
+    assert any("første brev" in t for t in quotes)
+    assert not any("pakkeforløpet?" in t for t in quotes)
