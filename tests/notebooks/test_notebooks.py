@@ -11,8 +11,9 @@ import pytest
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 NAMES = ["01-import-and-anonymise.ipynb", "02-coding-and-agreement.ipynb", "03-case-summaries.ipynb"]
 #: qualcode modules a notebook may import from (package level only)
-PUBLIC = {"qualcode.project", "qualcode.demo", "qualcode.importers", "qualcode.cases", "qualcode.anonymise",
-          "qualcode.codebook", "qualcode.coding", "qualcode.aggregate", "qualcode.exchange", "qualcode.store"}
+PUBLIC = {"qualcode.project", "qualcode.demo", "qualcode.demo_gold", "qualcode.importers", "qualcode.cases",
+          "qualcode.anonymise", "qualcode.codebook", "qualcode.coding", "qualcode.aggregate", "qualcode.exchange",
+          "qualcode.store"}
 
 
 def read(name: str) -> nbformat.NotebookNode:
