@@ -11,7 +11,7 @@ from .common import CliState, console, handle_errors, pass_state, print_json
 
 
 def _default_norne() -> Path | None:
-    from ..nlp.corpus import DEFAULT_NORNE
+    from ..nlp.paths import DEFAULT_NORNE
 
     return DEFAULT_NORNE if DEFAULT_NORNE.is_dir() else None
 

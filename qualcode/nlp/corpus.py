@@ -17,7 +17,7 @@ from spacy.vocab import Vocab
 from ..errors import ModelError
 from .conll import Sentence, bio_to_spans, read_conllu, read_ndt
 
-DEFAULT_NORNE = Path("/work/shared/data/norne")
+from .paths import DEFAULT_NORNE  # noqa: E402  (re-exported)
 
 
 @dataclass
