@@ -23,7 +23,9 @@ import sys
 import time
 from pathlib import Path
 
-DEFAULT_NORNE = Path(os.environ.get("QUALCODE_NORNE", "/work/shared/data/norne"))
+from qualcode.nlp.paths import default_norne  # noqa: E402
+
+DEFAULT_NORNE = Path(os.environ.get("QUALCODE_NORNE") or default_norne())
 TARGET = {"PER", "LOC", "GPE_LOC", "GPE_ORG"}
 SENTS_PER_DOC = 25
 
