@@ -31,6 +31,20 @@ WARNING = ("IDENTIFYING - anonymisation review sheet with original names in cont
            "Keep it in the project's private/ folder; never share it.")
 ACCEPT = {"", "accept", "accepted", "a", "ja", "j", "yes", "y", "ok", "x", "godta", "godkjent", "mask", "masker"}
 REJECT = {"reject", "rejected", "r", "nei", "n", "no", "avvis", "avvist", "keep", "behold"}
+# What an id or a source label written by qualcode looks like; any other cell (a name that
+# slipped into the wrong column) is never echoed in an error message.
+_ID_SHAPE = re.compile(r"\d{1,12}-\d{1,12}")
+_LABEL_SHAPE = re.compile(r"[A-Za-z0-9]{1,12}(-[A-Za-z0-9æøåÆØÅ]{1,40}){1,4}-\d{1,6}")
+
+
+def shown_id(value: str) -> str:
+    """``value`` if it is shaped like a detection id (``12-3``), else a neutral placeholder."""
+    return value if _ID_SHAPE.fullmatch(value) else "(not an id)"
+
+
+def shown_source(value: str) -> str:
+    """``'value'`` if it is shaped like a source label (``A-2019-ledere-1``), else a neutral placeholder."""
+    return f"'{value}'" if _LABEL_SHAPE.fullmatch(value) else "(not a source label)"
 
 
 @dataclass
@@ -129,7 +143,7 @@ def read_sheet(path: Path) -> list[SheetRow]:
             rid = row.get("id", "")
             if rid:
                 if rid in seen:
-                    raise AnonymisationError(f"{where}: id {rid} also on line {seen[rid]}")
+                    raise AnonymisationError(f"{where}: id {shown_id(rid)} also on line {seen[rid]}")
                 seen[rid] = n
             decision = row.get("decision", "").lower()
             if decision in ACCEPT:

@@ -27,7 +27,7 @@ from .config import AnonymiseConfig
 from .detection import Detection
 from .pseudonyms import PseudonymMap, assign_all
 from .replace import OffsetMap, Replacement, apply, map_turns
-from .review import read_sheet, sheet_rows, write_sheets
+from .review import read_sheet, sheet_rows, shown_id, shown_source, write_sheets
 from .speakers import speaker_detections
 
 Progress = Callable[[int, int], None]
@@ -229,7 +229,7 @@ def apply_review(project, sheet_path: Path, *, actor: str | None = None) -> Revi
                  s.scalars(select(Source).where(Source.label.in_(labels)))}
     for r in rows:
         if r.source not in found:
-            raise AnonymisationError(f"line {r.line}: unknown source '{r.source}'")
+            raise AnonymisationError(f"line {r.line}: unknown source {shown_source(r.source)} in column 'source'")
         if found[r.source][2] != "anonymised":
             raise AnonymisationError(f"line {r.line}: source '{r.source}' is not anonymised yet")
     vault = project.vault
@@ -289,7 +289,7 @@ def _plan(label: str, sid: int, uid: str, tr: Transcript, stored: list[dict[str,
         if r.id:
             d = by_id.get(r.id)
             if d is None:
-                raise AnonymisationError(f"line {r.line}: unknown id {r.id} for source '{label}'")
+                raise AnonymisationError(f"line {r.line}: unknown id {shown_id(r.id)} for source '{label}'")
             if (r.start is not None and (r.start, r.end) != (d["start"], d["end"])):
                 raise AnonymisationError(f"line {r.line}: start/end of id {r.id} were edited; add a new row instead")
             previous = d.get("decision")

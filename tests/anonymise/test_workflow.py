@@ -239,6 +239,27 @@ def test_invalid_sheets_leave_stores_unchanged(two_sources, nlp, tmp_path, break
         assert len(project.vault.audit_events(vs)) == n_events
 
 
+@pytest.mark.parametrize("column, message", [
+    ("source", "unknown source"),
+    ("id", "unknown id"),
+    ("duplicate_id", "also on line"),
+])
+def test_misplaced_name_in_a_sheet_cell_is_not_echoed(two_sources, nlp, tmp_path, column: str, message: str) -> None:
+    """A name that slipped into the id or source column (e.g. after a column was deleted in a
+    spreadsheet) is refused without being repeated in the error."""
+    project = two_sources
+    report = anonymise_project(project, nlp=nlp)
+    rows = read_rows(report.review_csv)
+    if column == "duplicate_id":
+        rows[0]["id"] = rows[1]["id"] = "Sigrun Vatnedal"
+    else:
+        rows[0][column] = "Sigrun Vatnedal"
+    sheet = write_rows(tmp_path / "shifted.csv", rows)
+    with pytest.raises(AnonymisationError, match=message) as exc:
+        apply_review(project, sheet, actor="reviewer")
+    assert "Sigrun" not in str(exc.value)
+
+
 def test_surrogate_mode_gives_consistent_realistic_names(project, nlp) -> None:
     project.config.anonymise = {"surrogates": True}
     add_source(project, "A-2019-behandlere-1", [("Intervjuer", "Sigrun ringte. Sigrun kom fra Fjellvik.")])
