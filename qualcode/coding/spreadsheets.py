@@ -310,7 +310,7 @@ def parse_sheet(session: Session, path: Path | str, *, coder: str | None = None,
         if session.scalar(select(Coder.id).where(Coder.name == cname)) is None and not create_coder:
             missing_coders.append(cname)
     if missing_coders:
-        errors.append(f"unknown coder(s) {', '.join(repr(c) for c in missing_coders)} "
+        errors.append(f"unknown coder(s) {', '.join(repr(_short(c)) for c in missing_coders[:MAX_LISTED])} "
                       "(create with `qualcode coder add`, or import with --create-coder)")
 
     unknown_seg, mismatch, no_coder, conflict, dup, bad_cells, unknown_codes = [], [], [], [], [], [], {}

@@ -182,6 +182,16 @@ def test_sheet_without_header_row_does_not_echo_text(project, corpus, tmp_path):
     assert long_code not in str(err.value)
 
 
+def test_misplaced_text_in_coder_column_is_not_echoed(project, corpus, tmp_path):
+    seg = corpus.segments[0]
+    sentence = "vi snakket lenge om ventetiden og om hva som skjedde etter den første samtalen"
+    path = _write_csv(tmp_path / "shifted.csv", [["segment_id", "coder", "codes"], [str(seg.id), sentence, "informasjon"]])
+    with project.store.session() as s:
+        with pytest.raises(CodingError, match="unknown coder") as err:
+            import_codings(s, path)
+    assert sentence not in str(err.value)
+
+
 def test_codes_layout_leaves_retired_codes_alone(project, corpus, tmp_path):
     seg = corpus.segments
     with project.store.session() as s:
