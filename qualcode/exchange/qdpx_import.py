@@ -4,6 +4,8 @@ Two paths:
 
 * ``anonymised=True`` — the user states the texts are already anonymised: sources, segments,
   codebook, codings per coder, cases, variables and memos go straight into the analysis store.
+  A source keeps its name as label only if it is a neutral qualcode label (``A-2019-ledere-1``);
+  any other name (often a file name) is replaced by a label built from its variables.
 * ``anonymised=False`` (default) — sources are raw: each goes into the vault as a pending
   source, like any import, and waits for ``qualcode anonymise``. Their codings and all notes
   (free text that may identify people) are *held back* in ``private/qdpx-held/<id>.json``
@@ -35,6 +37,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import ExchangeError
 from ..importers.base import Transcript, TranscriptMeta, sha256_bytes
+from ..importers.ingest import is_neutral_label
 from ..store.models import Case, Code, Coder, Coding, Memo, Segment, Source, utcnow
 from .common import VARIABLE_ALIASES, parse_datetime, parse_memo_trailer
 from .description import pack_description
@@ -369,7 +372,7 @@ def _max_words(project: Any) -> int:
         return DEFAULT_MAX_WORDS
 
 
-def _meta(values: dict[str, str], case_letter: str | None, report: QdpxImportReport) -> TranscriptMeta:
+def _meta(values: dict[str, str], case_letter: str | None, report: QdpxImportReport | None) -> TranscriptMeta:
     data: dict[str, Any] = {}
     for fld in ("year", "informant_group", "interview_form", "mode", "service_area", "unit_label", "setting",
                 "study", "language"):
@@ -383,7 +386,8 @@ def _meta(values: dict[str, str], case_letter: str | None, report: QdpxImportRep
             TranscriptMeta.model_validate({**good, k: v})
             good[k] = v
         except Exception:
-            report.drop(f"source variable values outside qualcode's vocabulary ({k})")
+            if report is not None:
+                report.drop(f"source variable values outside qualcode's vocabulary ({k})")
     return TranscriptMeta.model_validate(good)
 
 
@@ -537,7 +541,15 @@ def _import(project: Any, pkg: Package, report: QdpxImportReport, *, anonymised:
                 case = case_by_source.get(src.guid)
                 v = src.values
                 if anonymised:
-                    row = Source(uid=src.guid, label=_unique_label(src.name or f"qdpx-{src.guid[:8]}", labels),
+                    # the name a source had in the other tool is often its file name: only a
+                    # qualcode-shaped label goes into the store, anything else gets a neutral one
+                    if is_neutral_label(src.name):
+                        wanted_label = src.name
+                    else:
+                        wanted_label = _neutral_label(s, _meta(v, case.letter if case else None, None))
+                        if src.name:
+                            report.drop("source names that are not neutral labels (replaced by one from the variables)")
+                    row = Source(uid=src.guid, label=_unique_label(wanted_label, labels),
                                  case=case, format="qdpx", status="anonymised", text=src.text,
                                  anonymised_at=utcnow(), imported_at=src.created or utcnow())
                 else:

@@ -13,6 +13,7 @@ file and never contain its text.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal, Sequence
@@ -112,6 +113,15 @@ def label_prefix(meta: TranscriptMeta) -> str:
     parts = [meta.case or meta.service_area or "X", str(meta.year) if meta.year else "ukjent",
              meta.informant_group or "ukjent"]
     return "-".join(parts)
+
+
+# A label made by :func:`next_label` (``A-2019-behandlere-1``, ``PHV-ukjent-ukjent-2``).
+NEUTRAL_LABEL = re.compile(r"[A-Z][A-Z+]{0,15}-(?:\d{4}|ukjent)-[a-zæøå]{1,40}-\d{1,6}")
+
+
+def is_neutral_label(text: str | None) -> bool:
+    """True for a label shaped like the ones :func:`next_label` makes (metadata only, no name)."""
+    return bool(text) and NEUTRAL_LABEL.fullmatch(text) is not None
 
 
 def next_label(session: Session, meta: TranscriptMeta) -> str:

@@ -280,3 +280,16 @@ def test_pdf_sources_come_in_through_their_text_representation(project, tmp_path
     assert _coded_texts(project) == [want]
     with project.store.session() as s_:
         assert s_.scalar(select(Source.case_id)) is not None  # the case's SourceRef names the PDF source
+
+
+def test_a_source_name_from_another_tool_never_reaches_the_store_or_exports(project, tmp_path: Path):
+    """The name a source had elsewhere is often its file name (here with a person's name):
+    even for an 'anonymised' import the store gets a neutral label built from the variables."""
+    qde = project_xml().replace('name="Intervju 1"', 'name="Intervju Sigrun Vatnedal 2020.docx"')
+    report = import_qdpx(project, write_qdpx(tmp_path / "p.qdpx", qde, {f"sources/{SRC}.txt": RAW}), anonymised=True)
+    assert report.dropped["source names that are not neutral labels (replaced by one from the variables)"] == 1
+    with project.store.session() as s:
+        assert s.scalar(select(Source.label)) == "C-2020-ukjent-1"
+    export_qdpx(project, tmp_path / "out.qdpx")
+    with zipfile.ZipFile(tmp_path / "out.qdpx") as zf:
+        assert all(b"Vatnedal" not in zf.read(n) for n in zf.namelist())
