@@ -176,7 +176,9 @@ def structural_problems(root: etree._Element, *, kind: str) -> list[str]:
             problems.append(f"line {el.sourceline}: {name} lacks the required attribute {missing[0]}")
         child = _REQUIRED_CHILD.get(name)
         if child and el.find(f"{{{ns}}}{child}") is None:
-            problems.append(f"line {el.sourceline}: {name} {el.get('guid', '')} has no {child}")
+            raw_guid = (el.get("guid") or "").strip()
+            shown = f" {normalise(raw_guid)}" if GUID_RE.match(raw_guid) else ""  # never an arbitrary value
+            problems.append(f"line {el.sourceline}: {name}{shown} has no {child}")
         guid = el.get("guid") if not name.startswith("Member") else None
         if guid is not None:
             if not GUID_RE.match(guid.strip()):
