@@ -3,7 +3,8 @@
 ``qualcode.name_swap.v1`` replaces the person names of a training doc by Norwegian first and
 last names from Faker's ``no_NO`` provider (sometimes lower-cased, as transcribers write them),
 and lower-cases whole docs like ``spacy.lower_case.v1``. The model sees many more names, and
-names in lower case inside otherwise cased text.
+names in lower case inside otherwise cased text. ``qualcode.name_swap.v2`` (recipe v2) also
+upper-cases a share of the docs (headings, shouted words in transcripts).
 """
 from __future__ import annotations
 
@@ -60,11 +61,22 @@ def swap_names(nlp: Language, ref: Doc, rng: random.Random, *, name_lower: float
     return Doc(nlp.vocab, words=words, spaces=spaces, ents=iob)
 
 
+def recase_doc(nlp: Language, ref: Doc, case: Callable[[str], str]) -> Doc:
+    """A copy of ``ref`` with every token re-cased by ``case`` and the same entities."""
+    iob = [f"{t.ent_iob_}-{t.ent_type_}" if t.ent_iob_ in ("B", "I") else t.ent_iob_ or None for t in ref]
+    return Doc(nlp.vocab, words=[case(t.text) for t in ref], spaces=[bool(t.whitespace_) for t in ref],
+               ents=iob)
+
+
 def lower_doc(nlp: Language, ref: Doc) -> Doc:
     """A lower-cased copy of ``ref`` with the same entities (token by token, so offsets hold)."""
-    iob = [f"{t.ent_iob_}-{t.ent_type_}" if t.ent_iob_ in ("B", "I") else t.ent_iob_ or None for t in ref]
-    return Doc(nlp.vocab, words=[t.text.lower() for t in ref], spaces=[bool(t.whitespace_) for t in ref],
-               ents=iob)
+    return recase_doc(nlp, ref, str.lower)
+
+
+def upper_doc(nlp: Language, ref: Doc) -> Doc:
+    """An upper-cased copy of ``ref`` with the same entities (tokens whose length would change,
+    such as ``ß``, keep their case so the token boundaries hold)."""
+    return recase_doc(nlp, ref, lambda w: w.upper() if len(w.upper()) == len(w) else w)
 
 
 @registry.augmenters("qualcode.name_swap.v1")
@@ -82,6 +94,34 @@ def create_name_swap_augmenter(level: float, name_lower: float,
             changed = True
         if rng.random() < lower_level:
             ref = lower_doc(nlp, ref)
+            changed = True
+        if not changed:
+            yield example
+            return
+        yield Example(nlp.make_doc(ref.text), ref)
+
+    return augment
+
+
+@registry.augmenters("qualcode.name_swap.v2")
+def create_name_swap_augmenter_v2(level: float, name_lower: float, lower_level: float,
+                                  upper_level: float) -> Callable[[Language, Example], Iterator[Example]]:
+    """As ``qualcode.name_swap.v1``, and upper-case whole docs with ``upper_level`` (a doc is
+    lower-cased or upper-cased, never both)."""
+
+    def augment(nlp: Language, example: Example) -> Iterator[Example]:
+        rng = random  # seeded by spaCy's training loop (fix_random_seed)
+        ref = example.reference
+        changed = False
+        if rng.random() < level and any(e.label_ == "PER" for e in ref.ents):
+            ref = swap_names(nlp, ref, rng, name_lower=name_lower)  # type: ignore[arg-type]
+            changed = True
+        roll = rng.random()
+        if roll < lower_level:
+            ref = lower_doc(nlp, ref)
+            changed = True
+        elif roll < lower_level + upper_level:
+            ref = upper_doc(nlp, ref)
             changed = True
         if not changed:
             yield example

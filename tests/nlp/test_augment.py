@@ -7,7 +7,8 @@ import spacy
 from spacy.tokens import Doc
 from spacy.training import Example
 
-from qualcode.nlp.augment import create_name_swap_augmenter, lower_doc, norwegian_names, swap_names
+from qualcode.nlp.augment import (create_name_swap_augmenter, create_name_swap_augmenter_v2, lower_doc,
+                                  norwegian_names, swap_names, upper_doc)
 
 
 def _doc(nlp) -> Doc:
@@ -48,3 +49,26 @@ def test_augmenter_yields_aligned_examples() -> None:
     ex = always[0]
     assert ex.predicted.text == ex.reference.text == ex.reference.text.lower()
     assert [e.label_ for e in ex.reference.ents] == ["PER", "PER", "GPE_LOC"]
+
+
+def test_upper_doc_keeps_entities_and_token_boundaries() -> None:
+    nlp = spacy.blank("nb")
+    ref = _doc(nlp)
+    up = upper_doc(nlp, ref)
+    assert up.text == ref.text.upper()
+    assert [(e.start_char, e.end_char, e.label_) for e in up.ents] == \
+           [(e.start_char, e.end_char, e.label_) for e in ref.ents]
+    odd = Doc(nlp.vocab, words=["Straße", "i", "Oslo"], ents=["O", "O", "B-GPE_LOC"])
+    assert [t.text for t in upper_doc(nlp, odd)] == ["Straße", "I", "OSLO"]  # "ß" would grow
+
+
+def test_v2_augmenter_upper_cases_and_never_both() -> None:
+    nlp = spacy.blank("nb")
+    ref = _doc(nlp)
+    random.seed(0)
+    up = list(create_name_swap_augmenter_v2(0.0, 0.0, 0.0, 1.0)(nlp, Example(nlp.make_doc(ref.text), ref)))
+    assert up[0].reference.text == ref.text.upper() == up[0].predicted.text
+    low = list(create_name_swap_augmenter_v2(0.0, 0.0, 1.0, 1.0)(nlp, Example(nlp.make_doc(ref.text), ref)))
+    assert low[0].reference.text == ref.text.lower()
+    never = list(create_name_swap_augmenter_v2(0.0, 0.0, 0.0, 0.0)(nlp, Example(nlp.make_doc(ref.text), ref)))
+    assert never[0].reference is ref
