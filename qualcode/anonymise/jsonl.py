@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..errors import AnonymisationError
+from ..jsonlines import read_json_lines
 from .anonymiser import Anonymiser
 
 
@@ -15,18 +16,8 @@ def read_jsonl(path: Path) -> list[tuple[Any, str]]:
     path = Path(path)
     if not path.exists():
         raise AnonymisationError(f"{path} does not exist")
-    try:
-        lines = path.read_bytes().decode("utf-8-sig").splitlines()
-    except UnicodeDecodeError as exc:
-        raise AnonymisationError(f"{path}: not UTF-8 (byte {exc.start})") from exc
     out = []
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError:
-            raise AnonymisationError(f"{path} line {n}: not a JSON object") from None
+    for n, obj in read_json_lines(path, AnonymisationError):
         if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
             raise AnonymisationError(f"{path} line {n}: needs a string field 'text'")
         out.append((obj.get("id", n), obj["text"]))

@@ -17,6 +17,7 @@ from typing import Callable
 from sqlalchemy import exists, func, select
 
 from ..errors import CodebookError
+from ..jsonlines import read_json_lines
 from ..store.models import Code as CodeRow
 from ..store.models import Coder, Coding, Segment
 from .schema import Codebook, load_codebook, parse_version
@@ -145,20 +146,11 @@ def autocode_jsonl(in_path: Path, out_path: Path, *, codebook: Codebook | str | 
 
     cb = load_codebook(codebook) if not isinstance(codebook, Codebook) else codebook
     in_path, out_path = Path(in_path), Path(out_path)
-    if not in_path.exists():
-        raise CodebookError(f"input file not found: {in_path}")
     records: list[tuple[object, str]] = []
-    with in_path.open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise CodebookError(f"{in_path}:{n}: not valid JSON ({exc.msg})") from exc
-            if not isinstance(obj, dict) or "id" not in obj or not isinstance(obj.get("text"), str):
-                raise CodebookError(f"{in_path}:{n}: each line needs an 'id' and a string 'text'")
-            records.append((obj["id"], obj["text"]))
+    for n, obj in read_json_lines(in_path, CodebookError):
+        if not isinstance(obj, dict) or "id" not in obj or not isinstance(obj.get("text"), str):
+            raise CodebookError(f"{in_path}:{n}: each line needs an 'id' and a string 'text'")
+        records.append((obj["id"], obj["text"]))
     engine = RuleEngine(cb)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".autocode-", suffix=".jsonl", dir=out_path.parent)

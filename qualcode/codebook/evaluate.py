@@ -6,12 +6,12 @@ Messages name the file, line and field, never the passage text.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from ..errors import CodebookError
+from ..jsonlines import read_json_lines
 from .schema import Codebook, load_codebook
 
 
@@ -25,38 +25,29 @@ class GoldItem:
 def load_gold(path: Path, codebook: Codebook) -> list[GoldItem]:
     """Read and check a gold JSONL file against ``codebook``."""
     path = Path(path)
-    if not path.exists():
-        raise CodebookError(f"gold file not found: {path}")
     known = set(codebook.ids)
     items: list[GoldItem] = []
     seen: set[str] = set()
     unknown: dict[str, int] = {}
-    with path.open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise CodebookError(f"{path}:{n}: not valid JSON ({exc.msg})") from exc
-            if not isinstance(obj, dict):
-                raise CodebookError(f"{path}:{n}: each line must be an object with id, text and codes")
-            for key, typ in (("id", (str, int)), ("text", str), ("codes", list)):
-                if not isinstance(obj.get(key), typ):
-                    raise CodebookError(f"{path}:{n}: field {key!r} missing or of the wrong type")
-            gid = str(obj["id"])
-            if gid in seen:
-                raise CodebookError(f"{path}:{n}: duplicate id {gid!r}")
-            seen.add(gid)
-            codes = set()
-            for c in obj["codes"]:
-                if not isinstance(c, str):
-                    raise CodebookError(f"{path}:{n}: field 'codes' must hold code ids (strings)")
-                c = c.rsplit("/", 1)[-1]  # accept paths like brukermedvirkning/informasjon
-                if c not in known:
-                    unknown.setdefault(c, n)
-                codes.add(c)
-            items.append(GoldItem(gid, obj["text"], codes))
+    for n, obj in read_json_lines(path, CodebookError, what="gold file"):
+        if not isinstance(obj, dict):
+            raise CodebookError(f"{path}:{n}: each line must be an object with id, text and codes")
+        for key, typ in (("id", (str, int)), ("text", str), ("codes", list)):
+            if not isinstance(obj.get(key), typ):
+                raise CodebookError(f"{path}:{n}: field {key!r} missing or of the wrong type")
+        gid = str(obj["id"])
+        if gid in seen:
+            raise CodebookError(f"{path}:{n}: duplicate id {gid!r}")
+        seen.add(gid)
+        codes = set()
+        for c in obj["codes"]:
+            if not isinstance(c, str):
+                raise CodebookError(f"{path}:{n}: field 'codes' must hold code ids (strings)")
+            c = c.rsplit("/", 1)[-1]  # accept paths like brukermedvirkning/informasjon
+            if c not in known:
+                unknown.setdefault(c, n)
+            codes.add(c)
+        items.append(GoldItem(gid, obj["text"], codes))
     if unknown:
         listed = ", ".join(f"{c!r} (line {ln})" for c, ln in sorted(unknown.items(), key=lambda x: x[1]))
         raise CodebookError(f"{path}: codes unknown to codebook {codebook.name}@{codebook.version}: {listed}")
