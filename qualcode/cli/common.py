@@ -10,6 +10,7 @@ from typing import Any, Callable
 import click
 from rich.console import Console
 from rich.markup import escape
+from rich.table import Table
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..errors import QualcodeError
@@ -55,6 +56,21 @@ def handle_errors(func: Callable) -> Callable:
 
 def print_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def kv_table(data: dict[str, Any], *, title: str | None = None, skip_bools: bool = False) -> Table:
+    """A two-column key/value table of a report dict; empty values and ``path`` are left out,
+    dicts and lists are flattened to one line. Values are shown literally (no rich markup)."""
+    table = Table(title=title, show_header=False, box=None)
+    for key, value in data.items():
+        if (skip_bools and isinstance(value, bool)) or value in (None, "", {}, []) or key == "path":
+            continue
+        if isinstance(value, dict):
+            value = ", ".join(f"{k}: {v}" for k, v in value.items())
+        elif isinstance(value, list):
+            value = "; ".join(map(str, value))
+        table.add_row(f"[bold]{escape(str(key))}[/]", escape(str(value)))
+    return table
 
 
 def progress() -> Progress:

@@ -6,23 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.table import Table
 
 from ..errors import ExchangeError
-from .common import CliState, console, err_console, handle_errors, pass_state, print_json
-
-
-def _table(title: str, data: dict[str, Any]) -> Table:
-    table = Table(title=title, show_header=False, box=None)
-    for key, value in data.items():
-        if value in (None, "", {}, []) or key == "path":
-            continue
-        if isinstance(value, dict):
-            value = ", ".join(f"{k}: {v}" for k, v in value.items())
-        elif isinstance(value, list):
-            value = "; ".join(map(str, value))
-        table.add_row(f"[bold]{key}[/]", str(value))
-    return table
+from .common import CliState, console, err_console, handle_errors, kv_table, pass_state, print_json
 
 
 @click.command("export")
@@ -66,7 +52,7 @@ def export_cmd(state: CliState, qdpx: Path | None, qdc: Path | None, codebook_na
     if "qdpx" in out:
         rep = out["qdpx"]
         console.print(f"[green]wrote[/] {rep['path']}")
-        console.print(_table("REFI-QDA export", {k: v for k, v in rep.items() if k != "warnings"}))
+        console.print(kv_table(title="REFI-QDA export", data={k: v for k, v in rep.items() if k != "warnings"}))
         for w in rep["warnings"]:
             err_console.print(f"[yellow]warning:[/] {w}", highlight=False)
         if rep["skipped_pending"]:
@@ -98,7 +84,7 @@ def import_qdc_cmd(path: Path, out: Path | None, name: str | None, version: str 
         print_json(data)
         return
     console.print(f"[green]wrote[/] {out} ({report.codes} codes)")
-    console.print(_table("REFI-QDA codebook import", {k: v for k, v in data.items() if k != "codes"}))
+    console.print(kv_table(title="REFI-QDA codebook import", data={k: v for k, v in data.items() if k != "codes"}))
 
 
 @click.command("apply-held-codings")

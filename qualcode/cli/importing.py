@@ -9,7 +9,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from ..errors import QualcodeError, SourceImportError
-from .common import CliState, console, handle_errors, pass_state, print_json, progress
+from .common import CliState, console, handle_errors, kv_table, pass_state, print_json, progress
 
 
 @click.command("import")
@@ -63,16 +63,7 @@ def _print_qdpx(path: Path, data) -> None:
     console.print(f"[green]imported[/] {path.name}")
     if not isinstance(data, dict):
         return
-    table = Table(show_header=False, box=None)
-    for key, value in data.items():
-        if isinstance(value, bool) or value in (None, "", {}, []) or key == "path":
-            continue
-        if isinstance(value, dict):
-            value = ", ".join(f"{k}: {v}" for k, v in value.items())
-        elif isinstance(value, list):
-            value = "; ".join(map(str, value))
-        table.add_row(f"[bold]{key}[/]", str(value))
-    console.print(table)
+    console.print(kv_table(data, skip_bools=True))
 
 
 def _print_report(report) -> None:

@@ -22,3 +22,16 @@ def test_missing_project_is_one_line_error(tmp_path):
     assert res.exit_code == 1
     assert "run `qualcode init` first" in res.output
     assert "Traceback" not in res.output
+
+
+def test_kv_table_shows_values_literally_and_leaves_out_empty_ones() -> None:
+    from rich.console import Console
+
+    from qualcode.cli.common import kv_table
+
+    console = Console(width=200, record=True)
+    console.print(kv_table({"path": "/x", "note": "[bold]fil[/bold].txt", "empty": [], "flag": True,
+                            "kept": {"a": 1}}, skip_bools=True))
+    out = console.export_text()
+    assert "[bold]fil[/bold].txt" in out and "a: 1" in out
+    assert "path" not in out and "empty" not in out and "flag" not in out
