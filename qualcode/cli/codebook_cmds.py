@@ -15,10 +15,12 @@ def _codebook_ref(state: CliState, file: Path | None) -> str | Path:
     """An explicit file, else the project's codebook (when run inside a project), else the builtin."""
     if file is not None:
         return file
-    try:
-        return state.project().config.codebook
-    except Exception:  # no project here: the builtin codebook
+    from ..config import CONFIG_NAME, ProjectConfig
+
+    config_path = state.project_dir / CONFIG_NAME
+    if not config_path.exists():  # no project here: the builtin codebook
         return "pakkeforlop"
+    return ProjectConfig.load(config_path).codebook  # a broken project config is an error, not a fallback
 
 
 @click.group()

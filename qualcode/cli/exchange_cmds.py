@@ -33,10 +33,12 @@ def export_cmd(state: CliState, qdpx: Path | None, qdc: Path | None, codebook_na
 
         name = codebook_name
         if name is None:
-            try:
-                name = state.project().config.codebook
-            except Exception as exc:  # no project here: a codebook must be named
-                raise ExchangeError("--qdc outside a project needs --codebook NAME_OR_PATH") from exc
+            from ..config import CONFIG_NAME, ProjectConfig
+
+            config_path = state.project_dir / CONFIG_NAME
+            if not config_path.exists():  # no project here: a codebook must be named
+                raise ExchangeError("--qdc outside a project needs --codebook NAME_OR_PATH")
+            name = ProjectConfig.load(config_path).codebook  # a broken config is reported as such
         res = export_qdc(load_codebook(name), qdc)
         out["qdc"] = {"path": str(res.path), "codes": res.codes, "validated_with": res.validated_with}
     if qdpx is not None:

@@ -79,3 +79,11 @@ def test_autocode_train_refuses_without_manual_codings(tmp_path):
     res = run("-p", str(tmp_path / "p"), "autocode", "--train")
     assert res.exit_code == 1
     assert "not enough manually coded segments" in res.output and "Traceback" not in res.output
+
+
+def test_a_broken_project_config_is_reported_not_replaced_by_the_builtin(tmp_path):
+    (tmp_path / "qualcode.yaml").write_text("codebook: [1, 2]\n", encoding="utf-8")
+    res = run("-p", str(tmp_path), "codebook", "show", "--json")
+    assert res.exit_code == 1 and "qualcode.yaml" in res.output and "pakkeforlop" not in res.output
+    res = run("-p", str(tmp_path), "export", "--qdc", str(tmp_path / "cb.qdc"))
+    assert res.exit_code == 1 and "qualcode.yaml" in res.output and "outside a project" not in res.output
