@@ -43,3 +43,21 @@ def test_non_utf8_input_is_a_clear_error_not_a_crash(tmp_path):
             call()
         assert "Sigrun" not in str(exc.value)
     assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_a_failed_batch_write_leaves_no_partial_file(tmp_path, monkeypatch):
+    import qualcode.anonymise.jsonl as jl
+
+    calls = []
+    real_dumps = json.dumps
+
+    def failing_dumps(obj, **kw):
+        calls.append(obj)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        return real_dumps(obj, **kw)
+
+    monkeypatch.setattr(jl.json, "dumps", failing_dumps)
+    with pytest.raises(OSError):
+        jl._write(tmp_path / "out.jsonl", [{"id": 1, "text": "Sigrun"}, {"id": 2, "text": "Torvald"}])
+    assert list(tmp_path.iterdir()) == []

@@ -28,10 +28,14 @@ def _write(path: Path, records: list[dict[str, Any]]) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("w", encoding="utf-8") as fh:
-        for rec in records:
-            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
-    tmp.replace(path)
+    try:
+        with tmp.open("w", encoding="utf-8") as fh:
+            for rec in records:
+                fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        tmp.replace(path)
+    except BaseException:  # no half-written file (it may hold detected names) is left behind
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def ner_jsonl(anonymiser: Anonymiser, in_path: Path, out_path: Path, *, n_process: int = 1,
