@@ -16,6 +16,7 @@ Plus ``case`` (unit_label, setting, service_area from the registry) and ``total`
 """
 from __future__ import annotations
 
+import gc
 from typing import Any, Iterable, Sequence
 
 import numpy as np
@@ -69,33 +70,38 @@ def _coding_only_conditions(rf: ResolvedFilters):
     return conds
 
 
-def _bit(col, k: int):
-    """0/1: is bit ``k`` of an integer mask set (portable: SQLite and PostgreSQL)."""
-    return col.op(">>")(literal(k, Integer)).op("&")(literal(1, BigInteger))
+def _lane_chunks(rf: ResolvedFilters, n_lanes: int) -> list[list[int]]:
+    """Theme indexes per mask column: each theme takes ``n_lanes`` bits (one per coder)."""
+    per = max(1, MASK_BITS // n_lanes)
+    return [list(range(i, min(i + per, len(rf.themes)))) for i in range(0, len(rf.themes), per)]
 
 
-def _theme_chunks(rf: ResolvedFilters) -> list[list[tuple[int, int]]]:
-    """Themes as (theme index, code id → bit) chunks of at most MASK_BITS themes each."""
-    return [list(range(i, min(i + MASK_BITS, len(rf.themes)))) for i in range(0, len(rf.themes), MASK_BITS)]
+def _segment_masks(session: Session, rf: ResolvedFilters, coder_ids: list[int]):
+    """One row per coded segment: source, speaker, words and its (theme × coder) bit masks.
 
-
-def _cell_counts(session: Session, rf: ResolvedFilters) -> pd.DataFrame:
-    """segments, sources, informants, words per (case_id, year, theme index).
-
-    Stage 1 reduces the codings to one row per segment with a bit mask of its themes
-    (``SUM(DISTINCT 2^k)`` — an OR of distinct bits — streaming over the
-    ``(status, segment_id, …)`` index); stage 2 groups those by (source, speaker),
-    stage 3 by source, stage 4 by (case, year). Only stage 1 touches every coding.
+    Bit ``(k - chunk start) · C + j`` of a chunk's mask is set when coder ``coder_ids[j]`` applied
+    theme ``k`` to the segment (``C = len(coder_ids)``, or one lane when ``coder_ids`` is empty).
+    ``SUM(DISTINCT 2^bit)`` is an OR of distinct bits; it streams over the
+    ``(status, segment_id, code_id, coder_id, score)`` covering index, so the million codings
+    are read once, in index order, with no sort.
     """
+    n_c = max(1, len(coder_ids))
     index = {t.id: i for i, t in enumerate(rf.themes)}
-    chunks = _theme_chunks(rf)
+    chunks = _lane_chunks(rf, n_c)
+    coder_part = (cast(case({cid: literal(1 << j, BigInteger) for j, cid in enumerate(coder_ids)},
+                            value=Coding.coder_id, else_=literal(0, BigInteger)), BigInteger)
+                  if coder_ids else None)
     masks = []
     for q, chunk in enumerate(chunks):
         lo = chunk[0]
-        values = {cid: literal(1 << (index[tid] - lo), BigInteger)
+        values = {cid: literal(1 << ((index[tid] - lo) * n_c), BigInteger)
                   for cid, tid in rf.theme_of.items() if index[tid] in chunk}
-        expr = (cast(case(values, value=Coding.code_id, else_=literal(0, BigInteger)), BigInteger)
-                if values else literal(0, BigInteger))
+        if not values:
+            masks.append(literal(0, BigInteger).label(f"m{q}"))
+            continue
+        expr = cast(case(values, value=Coding.code_id, else_=literal(0, BigInteger)), BigInteger)
+        if coder_part is not None:
+            expr = expr * coder_part
         masks.append(cast(func.sum(distinct(expr)), BigInteger).label(f"m{q}"))
     p = (
         select(Coding.segment_id, *masks)
@@ -103,99 +109,113 @@ def _cell_counts(session: Session, rf: ResolvedFilters) -> pd.DataFrame:
         .group_by(Coding.segment_id)
         .subquery("p")
     )
-    bits = []  # (theme index, bit expression over p)
-    for q, chunk in enumerate(chunks):
-        for k in chunk:
-            bits.append((k, _bit(p.c[f"m{q}"], k - chunk[0])))
-    sp_cols = []
-    for k, b in bits:
-        sp_cols += [func.sum(b).label(f"n{k}"), func.sum(b * Segment.word_count).label(f"w{k}"),
-                    func.max(b).label(f"h{k}")]
-    sp = (
-        select(Segment.source_id, *sp_cols)
+    stmt = (
+        select(Segment.source_id, Segment.speaker, func.coalesce(Segment.word_count, 0),
+               *[p.c[f"m{q}"] for q in range(len(chunks))])
         .select_from(p).join(Segment, Segment.id == p.c.segment_id)
-        .group_by(Segment.source_id, Segment.speaker)
-        .subquery("sp")
     )
-    so_cols = []
-    for k, _ in bits:
-        so_cols += [func.sum(sp.c[f"n{k}"]).label(f"n{k}"), func.sum(sp.c[f"w{k}"]).label(f"w{k}"),
-                    func.sum(sp.c[f"h{k}"]).label(f"i{k}"), func.max(sp.c[f"h{k}"]).label(f"s{k}")]
-    so = select(sp.c.source_id, *so_cols).group_by(sp.c.source_id).subquery("so")
-    cy_cols = []
-    for k, _ in bits:
-        cy_cols += [func.sum(so.c[f"{m}{k}"]) for m in ("n", "s", "i", "w")]
-    stmt = select(Source.case_id, Source.year, *cy_cols).select_from(so).join(Source, Source.id == so.c.source_id)
-    if _needs_case_join(rf):
-        stmt = stmt.outerjoin(Case, Case.id == Source.case_id)
-    stmt = stmt.where(*source_conditions(rf)).group_by(Source.case_id, Source.year)
-    rows = session.execute(stmt).all()
-    records = []
-    for row in rows:
-        for j, (k, _) in enumerate(bits):
-            n, s_, i, w = row[2 + 4 * j: 6 + 4 * j]
-            if n:
-                records.append((_key(row[0]), _key(row[1]), k, int(n), int(s_), int(i), int(w)))
-    return pd.DataFrame(records, columns=["case_id", "year", "theme", "segments", "sources", "informants", "words"])
+    # Plain DBAPI tuples: ints and the speaker label need no result processing, and building
+    # ~200,000 Row objects would cost more than the query itself.
+    # The cyclic garbage collector is paused while the rows are fetched and transposed: it
+    # would otherwise rescan the growing heap of row tuples many times (about 0.25 s here).
+    gc_was_on = gc.isenabled()
+    gc.disable()
+    try:
+        result = session.connection().execute(stmt)
+        try:
+            columns = list(zip(*result.cursor.fetchall()))
+        finally:
+            result.close()
+    finally:
+        if gc_was_on:
+            gc.enable()
+    return chunks, n_c, columns
 
 
-def _coder_counts(session: Session, rf: ResolvedFilters) -> pd.DataFrame:
-    """Distinct coders per (case_id, year, theme index).
+def _cell_counts(session: Session, rf: ResolvedFilters, coder_ids: list[int] | None = None) -> pd.DataFrame:
+    """segments, sources, informants, words, coders per (case_id, year, theme index).
 
-    Per source, ``SUM(DISTINCT 2^(theme·C + coder))`` collects which coder applied which
-    theme; the OR over a case-year's few sources and the bit count are taken on that small
-    result (one row per source).
+    The database reduces the codings to one row per coded segment (:func:`_segment_masks`);
+    the few hundred thousand segment rows are then grouped with vectorised numpy: by
+    (source, speaker) for informants, by source, and by (case, year). ``coders`` is the bit
+    count of the OR of a case-year's masks in the theme's lane (0 when ``coder_ids`` is empty).
     """
-    coder_ids = list(rf.coder_ids) if rf.coder_ids is not None else list(
-        session.scalars(select(Coder.id).order_by(Coder.id)))
-    if not coder_ids or not rf.themes:
-        return pd.DataFrame(columns=["case_id", "year", "theme", "coders"])
-    n_c = len(coder_ids)
-    per_chunk = max(1, MASK_BITS // n_c)
-    index = {t.id: i for i, t in enumerate(rf.themes)}
-    coder_part = cast(case({cid: literal(1 << j, BigInteger) for j, cid in enumerate(coder_ids)},
-                           value=Coding.coder_id, else_=literal(0, BigInteger)), BigInteger)
-    chunks = [list(range(i, min(i + per_chunk, len(rf.themes)))) for i in range(0, len(rf.themes), per_chunk)]
-    masks = []
-    for q, chunk in enumerate(chunks):
-        lo = chunk[0]
-        values = {cid: literal(1 << ((index[tid] - lo) * n_c), BigInteger)
-                  for cid, tid in rf.theme_of.items() if index[tid] in chunk}
-        if not values:
-            masks.append(literal(0, BigInteger).label(f"c{q}"))
-            continue
-        code_part = cast(case(values, value=Coding.code_id, else_=literal(0, BigInteger)), BigInteger)
-        masks.append(cast(func.sum(distinct(code_part * coder_part)), BigInteger).label(f"c{q}"))
-    # One mask per source: segments are walked in source order (index on segments.source_id)
-    # and their codings looked up through the (status, segment_id, …) index, so the GROUP BY
-    # needs no sort of the codings; the result has one row per source.
-    p = (
-        select(Segment.source_id, *masks)
-        .select_from(Segment)
-        .join(Coding, Coding.segment_id == Segment.id)
-        .where(*_coding_only_conditions(rf))
-        .group_by(Segment.source_id)
-        .subquery("pc")
-    )
-    mask_cols = [p.c[f"c{q}"] for q in range(len(chunks))]
-    stmt = select(Source.case_id, Source.year, *mask_cols).select_from(p).join(Source, Source.id == p.c.source_id)
+    cols = ["case_id", "year", "theme", "segments", "sources", "informants", "words", "coders"]
+    coder_ids = list(coder_ids or [])
+    if not rf.themes:
+        return pd.DataFrame(columns=cols)
+    chunks, n_c, columns = _segment_masks(session, rf, coder_ids)
+    src_stmt = select(Source.id, Source.case_id, Source.year)
     if _needs_case_join(rf):
-        stmt = stmt.outerjoin(Case, Case.id == Source.case_id)
-    stmt = stmt.where(*source_conditions(rf))
-    rows = session.execute(stmt).all()
-    if not rows:
-        return pd.DataFrame(columns=["case_id", "year", "theme", "coders"])
-    df = pd.DataFrame([(_key(r[0]), _key(r[1]), *r[2:]) for r in rows],
-                      columns=["case_id", "year", *[f"c{q}" for q in range(len(chunks))]])
+        src_stmt = src_stmt.outerjoin(Case, Case.id == Source.case_id)
+    sources = session.execute(src_stmt.where(*source_conditions(rf))).all()
+    if not columns or not sources:
+        return pd.DataFrame(columns=cols)
+    # Sources passing the source filters → their (case, year) group.
+    src_id = np.array([r[0] for r in sources], dtype=np.int64)
+    cy = [(_key(r[1]), _key(r[2])) for r in sources]
+    group_keys = sorted(set(cy))
+    g_of = {k: i for i, k in enumerate(group_keys)}
+    order = np.argsort(src_id)
+    src_id = src_id[order]
+    src_group = np.array([g_of[k] for k in cy], dtype=np.int64)[order]
+
+    seg_src, speaker, wc, *mask_cols = columns
+    n = len(seg_src)
+    seg_src = np.fromiter(seg_src, dtype=np.int64, count=n)
+    pos = np.searchsorted(src_id, seg_src).clip(0, len(src_id) - 1)
+    keep = src_id[pos] == seg_src
+    pos = pos[keep]
+    g = src_group[pos]
+    wc = np.fromiter(wc, dtype=np.int64, count=n)[keep]
+    masks = [np.fromiter(m, dtype=np.int64, count=n)[keep] for m in mask_cols]
+    spk = pd.factorize(pd.Series(speaker, dtype=object)[keep], use_na_sentinel=True)[0]  # NULL → -1, one label
+    inf_id = np.unique(pos * (spk.max() + 2) + (spk + 1), return_inverse=True)[1]
+    n_g = len(group_keys)
+    g_of_src = src_group
+    g_of_inf = np.zeros(inf_id.max() + 1 if len(inf_id) else 0, dtype=np.int64)
+    g_of_inf[inf_id] = g
+    # Coders: OR of the masks within each (case, year) group.
+    by_g = np.argsort(g, kind="stable")
+    starts = np.flatnonzero(np.r_[True, np.diff(g[by_g]) != 0]) if len(g) else np.array([], dtype=np.int64)
+    present_groups = g[by_g][starts] if len(g) else np.array([], dtype=np.int64)
+    lane = np.int64((1 << n_c) - 1)
     records = []
-    for (cid, year), grp in df.groupby(["case_id", "year"], dropna=False, sort=False):
-        for q, chunk in enumerate(chunks):
-            acc = int(np.bitwise_or.reduce(grp[f"c{q}"].astype("int64").to_numpy()))
-            for k in chunk:
-                n = ((acc >> ((k - chunk[0]) * n_c)) & ((1 << n_c) - 1)).bit_count()
-                if n:
-                    records.append((cid, year, k, n))
-    return pd.DataFrame(records, columns=["case_id", "year", "theme", "coders"])
+    for q, chunk in enumerate(chunks):
+        m = masks[q]
+        or_g = np.bitwise_or.reduceat(m[by_g], starts) if len(starts) else np.array([], dtype=np.int64)
+        for i, k in enumerate(chunk):
+            bits = (m >> np.int64(i * n_c)) & lane
+            hit = bits != 0
+            n_seg = np.bincount(g[hit], minlength=n_g)
+            n_words = np.bincount(g[hit], weights=wc[hit], minlength=n_g)
+            has_src = np.zeros(len(src_id), dtype=bool)
+            has_src[pos[hit]] = True
+            n_src = np.bincount(g_of_src[has_src], minlength=n_g)
+            has_inf = np.zeros(len(g_of_inf), dtype=bool)
+            has_inf[inf_id[hit]] = True
+            n_inf = np.bincount(g_of_inf[has_inf], minlength=n_g)
+            n_cod = np.zeros(n_g, dtype=np.int64)
+            if coder_ids:
+                n_cod[present_groups] = np.bitwise_count((or_g >> np.int64(i * n_c)) & lane)
+            for gi in np.flatnonzero(n_seg):
+                records.append((*group_keys[gi], k, int(n_seg[gi]), int(n_src[gi]), int(n_inf[gi]),
+                                int(round(n_words[gi])), int(n_cod[gi])))
+    return pd.DataFrame(records, columns=cols)
+
+
+def _coder_counts_plain(session: Session, rf: ResolvedFilters) -> pd.DataFrame:
+    """Distinct coders per (case_id, year, theme index) with ``COUNT(DISTINCT coder_id)``.
+
+    Used only when there are more coders than bits in a mask column (a sort of the codings,
+    so slower than the lanes of :func:`_segment_masks`).
+    """
+    index = {t.id: i for i, t in enumerate(rf.themes)}
+    theme = theme_expression(rf).label("theme")
+    stmt = (coded_base(rf).add_columns(Source.case_id, Source.year, theme, func.count(distinct(Coding.coder_id)))
+            .group_by(Source.case_id, Source.year, theme))
+    return pd.DataFrame([(_key(r[0]), _key(r[1]), index[r[2]], int(r[3])) for r in session.execute(stmt)
+                         if r[2] in index], columns=["case_id", "year", "theme", "coders"])
 
 
 def _key(value: Any) -> int:
@@ -266,18 +286,17 @@ def compute_matrix(session: Session, rf: ResolvedFilters, *, with_coders: bool =
     for y in years:
         if y not in years_all:
             items.append({"kind": "year_without_sources", "year": y})
-    cells = _cell_counts(session, rf)
-    n_coders = len(rf.coder_ids) if rf.coder_ids is not None else session.scalar(select(func.count(Coder.id)))
-    if with_coders and n_coders == 1 and not cells.empty:
-        cells["coders"] = (cells["segments"] > 0).astype(int)  # one coder: no second pass needed
-    elif with_coders:
-        coders = _coder_counts(session, rf)
-        cells = cells.merge(coders, on=["case_id", "year", "theme"], how="left") if not cells.empty else cells
-        if "coders" not in cells:
-            cells["coders"] = 0
+    coder_ids: list[int] = []
+    if with_coders:
+        coder_ids = list(rf.coder_ids) if rf.coder_ids is not None else list(
+            session.scalars(select(Coder.id).order_by(Coder.id)))
+    if len(coder_ids) <= MASK_BITS:
+        cells = _cell_counts(session, rf, coder_ids)
+    else:  # too many coders for one lane each: count them in a separate GROUP BY
+        cells = _cell_counts(session, rf, []).drop(columns="coders")
+        coders = _coder_counts_plain(session, rf)
+        cells = cells.merge(coders, on=["case_id", "year", "theme"], how="left")
         cells["coders"] = cells["coders"].fillna(0).astype(int)
-    else:
-        cells["coders"] = 0
     totals = _totals(session, rf)
     cases = _row_cases(session, rf)
 
