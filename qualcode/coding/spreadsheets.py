@@ -178,7 +178,10 @@ def read_table(path: Path | str) -> tuple[list[str], list[tuple[int, list[str]]]
                               "save the sheet as 'CSV UTF-8'") from None
         first = text.split("\n", 1)[0]
         delimiter = max(",;\t", key=first.count) if first else ","
-        table = [[c.strip() for c in r] for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        try:
+            table = [[c.strip() for c in r] for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        except csv.Error as exc:  # e.g. a field over the csv module's size limit; the message has no content
+            raise CodingError(f"{path.name}: not a readable CSV sheet ({exc})") from None
     else:
         from openpyxl import load_workbook
 
@@ -199,8 +202,11 @@ def read_table(path: Path | str) -> tuple[list[str], list[tuple[int, list[str]]]
 
 
 def _short(value: str, limit: int = 40) -> str:
-    """A user-typed name cut short, so a misplaced sentence is never echoed in full."""
-    return value if len(value) <= limit else value[:limit - 1] + "…"
+    """A user-typed name as typed; a cell that reads like text (long, or more than three words)
+    is replaced by a placeholder, so a misplaced segment text is never echoed, not even in part."""
+    if len(value) > limit or len(value.split()) > 3:
+        return f"(text of {len(value)} characters)"
+    return value
 
 
 def _rows_text(rows: Iterable[int]) -> str:

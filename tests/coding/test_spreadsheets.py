@@ -192,6 +192,27 @@ def test_misplaced_text_in_coder_column_is_not_echoed(project, corpus, tmp_path)
     assert sentence not in str(err.value)
 
 
+def test_misplaced_text_is_not_echoed_even_in_part(project, corpus, tmp_path):
+    seg = corpus.segments[0]
+    sentence = "ventetiden var lang og vi hørte ingenting fra dem før brevet kom i posten"
+    for header in (["segment_id", "codes"], ["segment_id", sentence]):
+        cell = sentence if header[1] == "codes" else "1"
+        path = _write_csv(tmp_path / "t.csv", [header, [str(seg.id), cell]])
+        with project.store.session() as s:
+            with pytest.raises(CodingError, match="unknown or ambiguous code") as err:
+                import_codings(s, path, coder="kari")
+        assert sentence[:20] not in str(err.value) and "text of 73 characters" in str(err.value)
+
+
+def test_an_unreadable_csv_is_a_clear_error(project, corpus, tmp_path):
+    path = tmp_path / "huge.csv"
+    path.write_text("segment_id,codes\n1,\"" + "x" * 200_000 + "\"\n", encoding="utf-8")
+    with project.store.session() as s:
+        with pytest.raises(CodingError, match="huge.csv: not a readable CSV sheet") as err:
+            import_codings(s, path, coder="kari")
+    assert "xxxx" not in str(err.value)
+
+
 def test_codes_layout_leaves_retired_codes_alone(project, corpus, tmp_path):
     seg = corpus.segments
     with project.store.session() as s:
