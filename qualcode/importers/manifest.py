@@ -139,13 +139,16 @@ def _csv_rows(data: bytes, path: Path) -> list[tuple[int, dict[str, Any]]]:
     if not reader.fieldnames:
         raise ManifestError(f"manifest {path}: no header row")
     rows = []
-    for i, row in enumerate(reader, 1):
-        if None in row:
-            raise ManifestError(f"manifest {path}: row {i} has more columns than the header")
-        cleaned = {k.strip(): (v.strip() if isinstance(v, str) else v) for k, v in row.items() if k is not None}
-        if not any(cleaned.values()):
-            continue  # blank line
-        rows.append((i, {k: v for k, v in cleaned.items() if v not in ("", None)}))
+    try:
+        for i, row in enumerate(reader, 1):
+            if None in row:
+                raise ManifestError(f"manifest {path}: row {i} has more columns than the header")
+            cleaned = {k.strip(): (v.strip() if isinstance(v, str) else v) for k, v in row.items() if k is not None}
+            if not any(cleaned.values()):
+                continue  # blank line
+            rows.append((i, {k: v for k, v in cleaned.items() if v not in ("", None)}))
+    except csv.Error as exc:  # e.g. a field over the csv module's size limit; the message has no content
+        raise ManifestError(f"manifest {path}: not a readable CSV file ({exc})") from None
     return rows
 
 

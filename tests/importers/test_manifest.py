@@ -79,6 +79,7 @@ def test_same_file_twice(files) -> None:
     ("just a string", "manifest.yaml", "expected a list"),
     ("files: []\nextra: 1", "manifest.yaml", "unknown top-level key 'extra'"),
     ("a,b\n", "manifest.json", "use a .yaml or .csv"),
+    ('file,case\na.txt,"' + "x" * 200_000 + '"\n', "manifest.csv", "not a readable CSV file"),
 ])
 def test_unreadable_manifest(write, content: str, name: str, match: str) -> None:
     with pytest.raises(ManifestError, match=match):
