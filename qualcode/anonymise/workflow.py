@@ -244,18 +244,19 @@ def apply_review(project, sheet_path: Path, *, actor: str | None = None) -> Revi
                 raise AnonymisationError(f"source '{label}' has no anonymisation record in the vault")
             tr = vault.transcript(vs, uid)
             plans.append(_plan(label, sid, uid, tr, stored, [r for r in rows if r.source == label]))
-    for label, sid, uid, raw, turns_src, old_dets, new_dets, events in plans:
-        old_reps = [Replacement(d["start"], d["end"], d["replacement"]) for d in old_dets if d.get("decision") != "reject"]
-        accepted = [(i, d) for i, d in enumerate(new_dets) if d["decision"] != "reject"]
-        dets = [Detection.from_dict(d) for _, d in accepted]
-        assign_all(pmap, dets)
-        reps = [Replacement(d.start, d.end, pmap.pseudonym(d)[1]) for d in dets]
-        for (i, d), rep in zip(accepted, reps):
-            new_dets[i]["replacement"] = rep.new
-        new_text = apply(raw, reps)
-        omap = OffsetMap(reps)
-        turns = map_turns(turns_src, omap, new_text)
-        with project.store.session() as s, vault.session() as vs:
+    # one transaction pair for the whole sheet: an error leaves every source as it was
+    with project.store.session() as s, vault.session() as vs:
+        for label, sid, uid, raw, turns_src, old_dets, new_dets, events in plans:
+            old_reps = [Replacement(d["start"], d["end"], d["replacement"]) for d in old_dets if d.get("decision") != "reject"]
+            accepted = [(i, d) for i, d in enumerate(new_dets) if d["decision"] != "reject"]
+            dets = [Detection.from_dict(d) for _, d in accepted]
+            assign_all(pmap, dets)
+            reps = [Replacement(d.start, d.end, pmap.pseudonym(d)[1]) for d in dets]
+            for (i, d), rep in zip(accepted, reps):
+                new_dets[i]["replacement"] = rep.new
+            new_text = apply(raw, reps)
+            omap = OffsetMap(reps)
+            turns = map_turns(turns_src, omap, new_text)
             keymap.save(vs, pmap)
             keymap.save_detections(vs, uid, new_dets)
             for action, detail in events:
@@ -263,16 +264,16 @@ def apply_review(project, sheet_path: Path, *, actor: str | None = None) -> Revi
             src = s.get(Source, sid)
             _remap_codings(s, sid, OffsetMap(old_reps), omap)
             changed, codings = _release(s, src, new_text, turns, cfg.max_words)
-        report.sources.append(label)
-        report.segments_changed += changed
-        report.codings_affected += codings
-        for action, _ in events:
-            if action == "review-accept":
-                report.accepted += 1
-            elif action == "review-reject":
-                report.rejected += 1
-            else:
-                report.added += 1
+            report.sources.append(label)
+            report.segments_changed += changed
+            report.codings_affected += codings
+            for action, _ in events:
+                if action == "review-accept":
+                    report.accepted += 1
+                elif action == "review-reject":
+                    report.rejected += 1
+                else:
+                    report.added += 1
     if report.codings_affected:
         report.warnings.append(f"{report.codings_affected} active coding(s) sit on segments whose text changed; "
                                "check them")

@@ -260,6 +260,42 @@ def test_misplaced_name_in_a_sheet_cell_is_not_echoed(two_sources, nlp, tmp_path
     assert "Sigrun" not in str(exc.value)
 
 
+def test_a_failure_on_a_later_source_leaves_every_source_of_the_sheet_unchanged(two_sources, nlp, tmp_path,
+                                                                                   monkeypatch) -> None:
+    import qualcode.anonymise.workflow as wf
+
+    project = two_sources
+    report = anonymise_project(project, nlp=nlp)
+    rows = read_rows(report.review_csv)
+    for label in ("A-2019-behandlere-1", "B-2020-ledere-1"):  # a change in each source
+        next(r for r in rows if r["source"] == label)["decision"] = "reject"
+    sheet = write_rows(tmp_path / "reviewed.csv", rows)
+    before = store_texts(project)
+    with project.vault.session() as vs:
+        n_events = len(project.vault.audit_events(vs))
+        uids = [u for u, _ in project.vault.transcripts(vs)]
+        dets = {u: VaultKeyMap(project.vault).load_detections(vs, u) for u in uids}
+    real_release, calls = wf._release, []
+
+    def release_then_fail(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        return real_release(*args, **kwargs)
+
+    monkeypatch.setattr(wf, "_release", release_then_fail)
+    with pytest.raises(RuntimeError):
+        apply_review(project, sheet, actor="reviewer")
+    assert len(calls) == 2
+    assert store_texts(project) == before
+    with project.vault.session() as vs:
+        assert len(project.vault.audit_events(vs)) == n_events
+        assert {u: VaultKeyMap(project.vault).load_detections(vs, u) for u in uids} == dets
+    monkeypatch.setattr(wf, "_release", real_release)
+    result = apply_review(project, sheet, actor="reviewer")  # and the sheet still applies afterwards
+    assert result.rejected == 2 and store_texts(project) != before
+
+
 def test_surrogate_mode_gives_consistent_realistic_names(project, nlp) -> None:
     project.config.anonymise = {"surrogates": True}
     add_source(project, "A-2019-behandlere-1", [("Intervjuer", "Sigrun ringte. Sigrun kom fra Fjellvik.")])
