@@ -6,15 +6,21 @@ Builds a synthetic coded project (8 cases × 2 years, 128 sources, 200,000 segme
 warm-up). Writes ``benchmarks/results/matrix_speed.json``.
 
     .venv/bin/python benchmarks/matrix_speed.py [--codings 1000000] [--repeat 5] [--dir /tmp/matrix-bench]
+                                                [--baseline GIT_REF]
+
+``--baseline`` also times the default matrix with ``qualcode/aggregate/matrix.py`` as of that
+commit, alternating run by run with the current code, so both see the same machine load.
 """
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import platform
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -160,12 +166,52 @@ def timed(fn, repeat: int) -> tuple[list[float], list[float]]:
     return wall, cpu
 
 
+def baseline_module(ref: str):
+    """``qualcode.aggregate.matrix`` as of git ``ref``, imported beside the current one."""
+    root = Path(__file__).resolve().parent.parent
+    code = subprocess.run(["git", "show", f"{ref}:qualcode/aggregate/matrix.py"], cwd=root, check=True,
+                          capture_output=True, text=True).stdout
+    tmp = Path(tempfile.mkdtemp()) / "baseline_matrix.py"
+    tmp.write_text(code, encoding="utf-8")
+    name = "qualcode.aggregate._baseline_matrix"
+    spec = importlib.util.spec_from_file_location(name, tmp)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[name] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def before_after(project: Project, ref: str, repeat: int) -> dict:
+    """Default matrix, baseline and current code alternating run by run (after one warm-up each)."""
+    from qualcode.aggregate import matrix as current
+
+    mods = {"baseline": baseline_module(ref), "current": current}
+    for m in mods.values():
+        m.framework_matrix(project)
+    times = {k: ([], []) for k in mods}
+    for _ in range(repeat):
+        for k, m in mods.items():
+            t0, c0 = time.perf_counter(), time.process_time()
+            m.framework_matrix(project)
+            times[k][0].append(time.perf_counter() - t0)
+            times[k][1].append(time.process_time() - c0)
+    out = {"baseline_ref": ref}
+    for k, (ts, cpu) in times.items():
+        out[k] = {"best_s": round(min(ts), 4), "median_s": round(statistics.median(ts), 4),
+                  "cpu_best_s": round(min(cpu), 4), "cpu_median_s": round(statistics.median(cpu), 4), "runs": len(ts)}
+        print(f"before/after {k:9s} wall best {min(ts):.3f}s median {statistics.median(ts):.3f}s | "
+              f"cpu median {statistics.median(cpu):.3f}s", file=sys.stderr)
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--codings", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--summary-segments", type=int, default=20_000,
                     help="Also time case summaries on a synthetic text project of this size (0: skip).")
+    ap.add_argument("--baseline", metavar="GIT_REF", default=None,
+                    help="Also time the default matrix with qualcode/aggregate/matrix.py at this commit.")
     ap.add_argument("--dir", type=Path, default=None,
                     help="Keep the synthetic project here and reuse it on the next run (default: a temp folder).")
     args = ap.parse_args()
@@ -200,6 +246,7 @@ def main() -> None:
                              "runs": len(ts)}
             print(f"{name:32s} wall best {min(ts):.3f}s median {statistics.median(ts):.3f}s | "
                   f"cpu best {min(cpu):.3f}s median {statistics.median(cpu):.3f}s", file=sys.stderr)
+        compare = before_after(project, args.baseline, args.repeat) if args.baseline else None
         project.close()
     out = {
         "benchmark": "matrix_speed",
@@ -207,6 +254,7 @@ def main() -> None:
                 "time covers filter resolution, the SQL queries and building the DataFrame",
         "data": sizes, "build_s": None if reused else round(build_s, 1), "reused_data": reused,
         "results": results,
+        "before_after_default": compare,
         "target": "< 1 s for 1,000,000 codings",
         "meets_target_wall": {k: r["median_s"] < 1.0 for k, r in results.items()},
         "meets_target_cpu": {k: r["cpu_median_s"] < 1.0 for k, r in results.items()},

@@ -165,7 +165,9 @@ def _cell_counts(session: Session, rf: ResolvedFilters, coder_ids: list[int] | N
     n = len(seg_src)
     seg_src = np.fromiter(seg_src, dtype=np.int64, count=n)
     pos = np.searchsorted(src_id, seg_src).clip(0, len(src_id) - 1)
-    keep = src_id[pos] == seg_src
+    keep = src_id[pos] == seg_src  # the segment's source passes the source filters
+    if not keep.any():
+        return pd.DataFrame(columns=cols)
     pos = pos[keep]
     g = src_group[pos]
     wc = np.fromiter(wc, dtype=np.int64, count=n)[keep]
@@ -173,18 +175,17 @@ def _cell_counts(session: Session, rf: ResolvedFilters, coder_ids: list[int] | N
     spk = pd.factorize(pd.Series(speaker, dtype=object)[keep], use_na_sentinel=True)[0]  # NULL → -1, one label
     inf_id = np.unique(pos * (spk.max() + 2) + (spk + 1), return_inverse=True)[1]
     n_g = len(group_keys)
-    g_of_src = src_group
-    g_of_inf = np.zeros(inf_id.max() + 1 if len(inf_id) else 0, dtype=np.int64)
+    g_of_inf = np.zeros(inf_id.max() + 1, dtype=np.int64)
     g_of_inf[inf_id] = g
     # Coders: OR of the masks within each (case, year) group.
     by_g = np.argsort(g, kind="stable")
-    starts = np.flatnonzero(np.r_[True, np.diff(g[by_g]) != 0]) if len(g) else np.array([], dtype=np.int64)
-    present_groups = g[by_g][starts] if len(g) else np.array([], dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, np.diff(g[by_g]) != 0])
+    present_groups = g[by_g][starts]
     lane = np.int64((1 << n_c) - 1)
     records = []
     for q, chunk in enumerate(chunks):
         m = masks[q]
-        or_g = np.bitwise_or.reduceat(m[by_g], starts) if len(starts) else np.array([], dtype=np.int64)
+        or_g = np.bitwise_or.reduceat(m[by_g], starts)
         for i, k in enumerate(chunk):
             bits = (m >> np.int64(i * n_c)) & lane
             hit = bits != 0
@@ -192,7 +193,7 @@ def _cell_counts(session: Session, rf: ResolvedFilters, coder_ids: list[int] | N
             n_words = np.bincount(g[hit], weights=wc[hit], minlength=n_g)
             has_src = np.zeros(len(src_id), dtype=bool)
             has_src[pos[hit]] = True
-            n_src = np.bincount(g_of_src[has_src], minlength=n_g)
+            n_src = np.bincount(src_group[has_src], minlength=n_g)
             has_inf = np.zeros(len(g_of_inf), dtype=bool)
             has_inf[inf_id[hit]] = True
             n_inf = np.bincount(g_of_inf[has_inf], minlength=n_g)
