@@ -22,7 +22,7 @@ from typing import Any, Iterable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import BigInteger, Integer, case, cast, distinct, func, literal, select
+from sqlalchemy import BigInteger, case, cast, distinct, func, literal, select
 from sqlalchemy.orm import Session
 
 from ..store.models import Case, Coder, Coding, Segment, Source
@@ -426,8 +426,9 @@ def framework_matrix(
     (year without sources, case without coded segments …) are in ``df.attrs["warnings"]``.
     ``coder`` is a name, ``"auto"`` (any automatic coder) or ``"consensus"``; ``code`` a code
     key or path whose subtree is kept; ``min_score`` drops scored codings below it (unscored,
-    manual codings count as certain). ``with_coders=False`` skips the coders measure (a second
-    pass over the codings; the column is then 0). Raises :class:`AggregationError` for unknown values.
+    manual codings count as certain). ``with_coders=False`` skips the coders measure (smaller
+    masks in the one pass over the codings; the column is then 0). Raises
+    :class:`AggregationError` for unknown values.
     """
     with project.store.session() as s:
         rf = resolve_filters(s, service_area=service_area, setting=setting, informant_group=informant_group,
