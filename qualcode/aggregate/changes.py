@@ -68,11 +68,11 @@ class Change:
         elif self.kind == "only_b":
             line = f"Temaet er bare kodet i {b} ({_passages(self.n_b)}), ikke i {a}."
         else:
-            rates = f"{_num(self.rate_a)} mot {_num(self.rate_b)} per 100 segmenter"
+            rates = f"{_num(self.rate_b)} mot {_num(self.rate_a)} per 100 segmenter"
             word = {"more": "Klart mer", "fewer": "Klart mindre", "similar": "Omtrent like mye"}[self.kind]
             than = "som" if self.kind == "similar" else "enn"
             line = (f"{word} kodet materiale i {b} {than} i {a} ({self.n_b} mot {self.n_a} passasjer; "
-                    f"{rates}).")
+                    f"{rates}).")  # both pairs in the order year b, year a
         if self.words_b:
             marked = [f"«{w}»" + (" (ny)" if w in self.new_b else "") for w in self.words_b]
             line += f" Ord som skiller {b} fra {a}: {', '.join(marked)}."

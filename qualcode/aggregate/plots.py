@@ -55,10 +55,13 @@ def heatmap(matrix: pd.DataFrame, year: int, out_dir: Path) -> dict[str, Any]:
     im = ax.imshow(data, cmap="Blues", aspect="auto", vmin=0)
     ax.set_xticks(range(len(themes)), themes, rotation=35, ha="right")
     ax.set_yticks(range(len(cases)), [_case_label(c) for c in cases])
+    top = float(np.nanmax(r.to_numpy(dtype=float))) if themes and r.notna().any().any() else 0.0
     for i in range(len(cases)):
         for j in range(len(themes)):
             val = r.iat[i, j]
-            ax.text(j, i, "–" if pd.isna(val) else str(int(counts.iat[i, j])), ha="center", va="center", fontsize=8)
+            dark = not pd.isna(val) and top > 0 and val > 0.6 * top  # white text on the darkest blues
+            ax.text(j, i, "–" if pd.isna(val) else str(int(counts.iat[i, j])), ha="center", va="center", fontsize=8,
+                    color="white" if dark else "black")
     fig.colorbar(im, ax=ax, label="kodede segmenter per 100 segmenter")
     title = f"Kodet materiale per enhet og tema, {year}"
     ax.set_title(title)

@@ -47,3 +47,11 @@ def test_unit_headings():
     assert unit_heading("G", setting="døgn", service_area="TSB", unit_label=None) == "Døgnenhet i TSB (case G)"
     assert unit_heading("H", setting=None, service_area=None, unit_label="Akutteam") == "Akutteam (case H)"
     assert areas_text("PHV+PHBU+TSB") == "PHV, PHBU og TSB"
+
+
+def test_change_line_gives_both_pairs_in_the_same_year_order():
+    from qualcode.aggregate.changes import Change
+
+    line = Change(year_a=2019, year_b=2020, n_a=8, n_b=17, total_a=100, total_b=50, kind="more").sentence()
+    # 2020 first in both pairs: 17 vs 8 passages, 34.0 vs 8.0 per 100 segments
+    assert "(17 mot 8 passasjer; 34 mot 8 per 100 segmenter)" in line.replace(",0", "")
