@@ -79,30 +79,6 @@ def upper_doc(nlp: Language, ref: Doc) -> Doc:
     return recase_doc(nlp, ref, lambda w: w.upper() if len(w.upper()) == len(w) else w)
 
 
-@registry.augmenters("qualcode.name_swap.v1")
-def create_name_swap_augmenter(level: float, name_lower: float,
-                               lower_level: float) -> Callable[[Language, Example], Iterator[Example]]:
-    """Swap person names in ``level`` of the docs (lower-cased with ``name_lower``); lower-case
-    whole docs with ``lower_level``."""
-
-    def augment(nlp: Language, example: Example) -> Iterator[Example]:
-        rng = random  # seeded by spaCy's training loop (fix_random_seed)
-        ref = example.reference
-        changed = False
-        if rng.random() < level and any(e.label_ == "PER" for e in ref.ents):
-            ref = swap_names(nlp, ref, rng, name_lower=name_lower)  # type: ignore[arg-type]
-            changed = True
-        if rng.random() < lower_level:
-            ref = lower_doc(nlp, ref)
-            changed = True
-        if not changed:
-            yield example
-            return
-        yield Example(nlp.make_doc(ref.text), ref)
-
-    return augment
-
-
 @registry.augmenters("qualcode.name_swap.v2")
 def create_name_swap_augmenter_v2(level: float, name_lower: float, lower_level: float,
                                   upper_level: float) -> Callable[[Language, Example], Iterator[Example]]:
@@ -129,3 +105,11 @@ def create_name_swap_augmenter_v2(level: float, name_lower: float, lower_level: 
         yield Example(nlp.make_doc(ref.text), ref)
 
     return augment
+
+
+@registry.augmenters("qualcode.name_swap.v1")
+def create_name_swap_augmenter(level: float, name_lower: float,
+                               lower_level: float) -> Callable[[Language, Example], Iterator[Example]]:
+    """Swap person names in ``level`` of the docs (lower-cased with ``name_lower``); lower-case
+    whole docs with ``lower_level``. (``qualcode.name_swap.v2`` without upper-casing: same random draws.)"""
+    return create_name_swap_augmenter_v2(level, name_lower, lower_level, 0.0)
