@@ -26,6 +26,7 @@ from pathlib import Path
 import sqlalchemy
 from sqlalchemy import insert
 
+from _timing import timed  # benchmarks/ is on sys.path when a script runs
 from qualcode.coding.agreement import agreement
 from qualcode.project import Project
 from qualcode.store.models import Code, Coder, Coding, Segment, Source
@@ -78,17 +79,6 @@ def build(project: Project, n_codings: int, seed: int = 11) -> dict:
             "active_codings": len(rows), "span_codings": sum(r["start"] is not None for r in rows)}
 
 
-def timed(fn, repeat: int) -> tuple[list[float], list[float]]:
-    """Wall-clock and CPU seconds of ``repeat`` runs after one warm-up (the CPU time shows the
-    cost when the shared machine is busy and wall time is inflated by waiting)."""
-    fn()
-    wall, cpu = [], []
-    for _ in range(repeat):
-        t0, c0 = time.perf_counter(), time.process_time()
-        fn()
-        wall.append(time.perf_counter() - t0)
-        cpu.append(time.process_time() - c0)
-    return wall, cpu
 
 
 def main() -> None:

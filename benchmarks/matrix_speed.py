@@ -29,6 +29,7 @@ from pathlib import Path
 import sqlalchemy
 from sqlalchemy import insert
 
+from _timing import timed  # benchmarks/ is on sys.path when a script runs
 from qualcode.aggregate import framework_matrix
 from qualcode.project import Project
 from qualcode.store.models import Case, Code, Coder, Coding, Segment, Source
@@ -153,17 +154,6 @@ def build(project: Project, n_codings: int, seed: int = 7) -> dict:
             "coders": 3, "codings": n_codings}
 
 
-def timed(fn, repeat: int) -> tuple[list[float], list[float]]:
-    """Wall-clock and CPU seconds per run. SQLite runs in this process, so CPU time is the work
-    itself, while wall time also counts waiting for a core on a shared machine."""
-    fn()  # warm-up (page cache, statement cache)
-    wall, cpu = [], []
-    for _ in range(repeat):
-        t0, c0 = time.perf_counter(), time.process_time()
-        fn()
-        wall.append(time.perf_counter() - t0)
-        cpu.append(time.process_time() - c0)
-    return wall, cpu
 
 
 def baseline_module(ref: str):
