@@ -66,6 +66,13 @@ def write_meta(model_dir: Path, *, norne_dir: Path | str, split: dict[str, Any],
     return meta
 
 
+def config_section(config_path: Path | str) -> dict[str, Any]:
+    """The ``[qualcode]`` section of a training config (recipe version, lexicon switch)."""
+    from thinc.api import Config
+
+    return dict(Config().from_disk(config_path, interpolate=False).get("qualcode", {}))
+
+
 def train_model(norne_dir: Path | str, out_dir: Path | str, *, work_dir: Path | str = Path("training"),
                 config_path: Path | str = CONFIG_PATH, overrides: dict[str, Any] | None = None,
                 evaluate: bool = True) -> dict:
@@ -80,6 +87,13 @@ def train_model(norne_dir: Path | str, out_dir: Path | str, *, work_dir: Path | 
     split = convert_norne(norne_dir, corpus_dir).as_dict()
     run_dir = work / "run"
     settings = {"paths.train": str(corpus_dir / "train.spacy"), "paths.dev": str(corpus_dir / "dev.spacy")}
+    lexicon_info = None
+    if config_section(config_path).get("lexicon"):
+        from .lexicon import build_lexicon_vectors
+        from .corpus import train_sentences
+
+        lexicon_info = build_lexicon_vectors((s.words for s in train_sentences(norne_dir)), work / "lexicon")
+        settings["paths.vectors"] = lexicon_info["path"]
     settings.update(overrides or {})
     started = time.perf_counter()
     try:
@@ -88,7 +102,9 @@ def train_model(norne_dir: Path | str, out_dir: Path | str, *, work_dir: Path | 
         raise ModelError(f"training with {config_path} failed (exit {exc.code})") from exc
     seconds = time.perf_counter() - started
     return finalize_model(run_dir / "model-best", out_dir, norne_dir=norne_dir, split=split,
-                          config_path=config_path, evaluate=evaluate, extra={"training_seconds": round(seconds)})
+                          config_path=config_path, evaluate=evaluate, extra={"training_seconds": round(seconds),
+                                 **({"lexicon": {k: lexicon_info[k] for k in ("rows", "features")}}
+                                    if lexicon_info else {})})
 
 
 def finalize_model(best_dir: Path | str, out_dir: Path | str, *, norne_dir: Path | str, split: dict[str, Any],

