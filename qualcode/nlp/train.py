@@ -90,9 +90,8 @@ def train_model(norne_dir: Path | str, out_dir: Path | str, *, work_dir: Path | 
     lexicon_info = None
     if config_section(config_path).get("lexicon"):
         from .lexicon import build_lexicon_vectors
-        from .corpus import train_sentences
 
-        lexicon_info = build_lexicon_vectors((s.words for s in train_sentences(norne_dir)), work / "lexicon")
+        lexicon_info = build_lexicon_vectors(work / "lexicon")
         settings["paths.vectors"] = lexicon_info["path"]
     settings.update(overrides or {})
     started = time.perf_counter()
