@@ -5,6 +5,9 @@ last names from Faker's ``no_NO`` provider (sometimes lower-cased, as transcribe
 and lower-cases whole docs like ``spacy.lower_case.v1``. The model sees many more names, and
 names in lower case inside otherwise cased text. ``qualcode.name_swap.v2`` (recipe v2) also
 upper-cases a share of the docs (headings, shouted words in transcripts).
+``qualcode.mention_swap.v1`` (recipe v3c) replaces mentions of several labels by other mentions
+of the same label seen earlier in the training stream ("mention replacement"), so the model
+has to read the context instead of remembering which names it saw where.
 """
 from __future__ import annotations
 
@@ -61,6 +64,40 @@ def swap_names(nlp: Language, ref: Doc, rng: random.Random, *, name_lower: float
     return Doc(nlp.vocab, words=words, spaces=spaces, ents=iob)
 
 
+Mention = tuple[tuple[str, ...], tuple[bool, ...]]  # words, spaces inside the mention
+
+
+def swap_mentions(nlp: Language, ref: Doc, rng: random.Random, pools: dict[str, list[Mention]], *,
+                  name_lower: float = 0.0) -> Doc:
+    """A copy of ``ref`` whose entities with a pool are replaced by a random mention of that label."""
+    words: list[str] = []
+    spaces: list[bool] = []
+    iob: list[str] = []
+    ents = {e.start: e for e in ref.ents}
+    i = 0
+    while i < len(ref):
+        ent = ents.get(i)
+        if ent is None:
+            words.append(ref[i].text)
+            spaces.append(bool(ref[i].whitespace_))
+            iob.append("O")
+            i += 1
+            continue
+        pool = pools.get(ent.label_)
+        if pool:
+            new_words, new_spaces = rng.choice(pool)
+            if ent.label_ == "PER" and rng.random() < name_lower:
+                new_words = tuple(w.lower() for w in new_words)
+            spaces.extend([*new_spaces[:-1], bool(ent[-1].whitespace_)])
+        else:
+            new_words = tuple(t.text for t in ent)
+            spaces.extend(bool(t.whitespace_) for t in ent)
+        words.extend(new_words)
+        iob.extend([f"B-{ent.label_}"] + [f"I-{ent.label_}"] * (len(new_words) - 1))
+        i = ent.end
+    return Doc(nlp.vocab, words=words, spaces=spaces, ents=iob)
+
+
 def recase_doc(nlp: Language, ref: Doc, case: Callable[[str], str]) -> Doc:
     """A copy of ``ref`` with every token re-cased by ``case`` and the same entities."""
     iob = [f"{t.ent_iob_}-{t.ent_type_}" if t.ent_iob_ in ("B", "I") else t.ent_iob_ or None for t in ref]
@@ -113,3 +150,50 @@ def create_name_swap_augmenter(level: float, name_lower: float,
     """Swap person names in ``level`` of the docs (lower-cased with ``name_lower``); lower-case
     whole docs with ``lower_level``. (``qualcode.name_swap.v2`` without upper-casing: same random draws.)"""
     return create_name_swap_augmenter_v2(level, name_lower, lower_level, 0.0)
+
+
+@registry.augmenters("qualcode.mention_swap.v1")
+def create_mention_swap_augmenter(level: float, labels: list[str], pool_size: int, name_lower: float,
+                                  lower_level: float, upper_level: float
+                                  ) -> Callable[[Language, Example], Iterator[Example]]:
+    """Replace the ``labels`` mentions of ``level`` of the docs by mentions of the same label from
+    earlier training docs (a reservoir of ``pool_size`` per label, filled as the stream passes);
+    then lower- or upper-case whole docs as ``qualcode.name_swap.v2`` does."""
+    pools: dict[str, list[Mention]] = {label: [] for label in labels}
+    seen: dict[str, int] = {label: 0 for label in labels}
+
+    def remember(ref: Doc, rng: random.Random) -> None:
+        for ent in ref.ents:
+            pool = pools.get(ent.label_)
+            if pool is None:
+                continue
+            mention = (tuple(t.text for t in ent), tuple(bool(t.whitespace_) for t in ent))
+            seen[ent.label_] += 1
+            if len(pool) < pool_size:
+                pool.append(mention)
+            else:  # reservoir sampling keeps a uniform sample of the stream
+                j = rng.randrange(seen[ent.label_])
+                if j < pool_size:
+                    pool[j] = mention
+
+    def augment(nlp: Language, example: Example) -> Iterator[Example]:
+        rng = random  # seeded by spaCy's training loop (fix_random_seed)
+        ref = example.reference
+        remember(ref, rng)  # type: ignore[arg-type]
+        changed = False
+        if rng.random() < level and any(e.label_ in pools for e in ref.ents):
+            ref = swap_mentions(nlp, ref, rng, pools, name_lower=name_lower)  # type: ignore[arg-type]
+            changed = True
+        roll = rng.random()
+        if roll < lower_level:
+            ref = lower_doc(nlp, ref)
+            changed = True
+        elif roll < lower_level + upper_level:
+            ref = upper_doc(nlp, ref)
+            changed = True
+        if not changed:
+            yield example
+            return
+        yield Example(nlp.make_doc(ref.text), ref)
+
+    return augment

@@ -72,3 +72,29 @@ def test_v2_augmenter_upper_cases_and_never_both() -> None:
     assert low[0].reference.text == ref.text.lower()
     never = list(create_name_swap_augmenter_v2(0.0, 0.0, 0.0, 0.0)(nlp, Example(nlp.make_doc(ref.text), ref)))
     assert never[0].reference is ref
+
+
+def test_mention_swap_replaces_mentions_by_earlier_ones_of_the_same_label() -> None:
+    from qualcode.nlp.augment import create_mention_swap_augmenter, swap_mentions
+
+    nlp = spacy.blank("nb")
+    pools = {"PER": [(("Kari", "Nordmann"), (True, False))], "GPE_LOC": [(("Mo", "i", "Rana"), (True, True, False))]}
+    out = swap_mentions(nlp, _doc(nlp), random.Random(3), pools)
+    assert [(e.text, e.label_) for e in out.ents] == [
+        ("Kari Nordmann", "PER"), ("Kari Nordmann", "PER"), ("Mo i Rana", "GPE_LOC")]
+    assert out.text == "Kari Nordmann møtte Kari Nordmann i Mo i Rana."
+    low = swap_mentions(nlp, _doc(nlp), random.Random(3), {"PER": pools["PER"]}, name_lower=1.0)
+    assert [e.text for e in low.ents] == ["kari nordmann", "kari nordmann", "Bodø"]
+
+    random.seed(0)
+    augment = create_mention_swap_augmenter(1.0, ["PER", "GPE_LOC"], 10, 0.0, 0.0, 0.0)
+    first = list(augment(nlp, Example(nlp.make_doc(_doc(nlp).text), _doc(nlp))))[0]
+    # the pool held only this doc's own mentions
+    assert [e.label_ for e in first.reference.ents] == ["PER", "PER", "GPE_LOC"]
+    assert {e.text for e in first.reference.ents} <= {"Siri Åsheim", "Øyvind", "Bodø"}
+    other = Doc(nlp.vocab, words=["Per", "bor", "i", "Hamar", "."], spaces=[True, True, True, False, False],
+                ents=["B-PER", "O", "O", "B-GPE_LOC", "O"])
+    ex = list(augment(nlp, Example(nlp.make_doc(other.text), other)))[0]
+    assert ex.predicted.text == ex.reference.text
+    assert [e.label_ for e in ex.reference.ents] == ["PER", "GPE_LOC"]
+    assert {e.text for e in ex.reference.ents} <= {"Siri Åsheim", "Øyvind", "Per", "Bodø", "Hamar"}
