@@ -81,3 +81,48 @@ def words_per_second(nlp, texts: list[str], *, batch_size: int = 256, repeats: i
             "words_per_second": round(n_words / best_wall), "words_per_cpu_second": round(n_words / best_cpu),
             "batch_size": batch_size, "threads": os.environ.get("OMP_NUM_THREADS", "default"),
             "load_avg_1min": round(os.getloadavg()[0], 2)}
+
+
+def mention_key(words: Iterable[str]) -> str:
+    return " ".join(words).lower()
+
+
+def train_mentions(norne_dir: Path | str, lang: str = "nob") -> set[str]:
+    """Lower-cased texts of every entity mention in the training split (NDT minus UD dev/test)."""
+    from .conll import bio_to_spans
+    from .corpus import split_ndt
+
+    files = find_norne(norne_dir, lang)
+    train, _, _ = split_ndt(files.ndt, read_conllu(files.dev) + read_conllu(files.test))
+    return {mention_key(s.words[a:b]) for s in train for a, b, _ in bio_to_spans(s.tags)}
+
+
+def unseen_mention_recall(nlp, sentences: Iterable[Sentence], seen: set[str], *,
+                          batch_size: int = 256) -> dict:
+    """Exact-span recall on the gold entities whose text never occurs as a training mention.
+
+    Dev F rewards remembering the names of the training text; this figure measures what a
+    model does with names it has never seen, which is what transcripts are full of.
+    """
+    from .conll import bio_to_spans
+
+    sentences = list(sentences)
+    gold = []
+    for i, sent in enumerate(sentences):
+        offsets, pos = [], 0
+        for w, sp in zip(sent.words, sent.spaces):
+            offsets.append((pos, pos + len(w)))
+            pos += len(w) + (1 if sp else 0)
+        for a, b, label in bio_to_spans(sent.tags):
+            if mention_key(sent.words[a:b]) not in seen:
+                gold.append((i, offsets[a][0], offsets[b - 1][1], label))
+    docs = list(nlp.pipe((s.text for s in sentences), batch_size=batch_size))
+    found = {(i, e.start_char, e.end_char, e.label_) for i, doc in enumerate(docs) for e in doc.ents}
+    hits = sum(1 for g in gold if g in found)
+    by_label: dict[str, list[int]] = {}
+    for g in gold:
+        by_label.setdefault(g[3], [0, 0])
+        by_label[g[3]][0] += g in found
+        by_label[g[3]][1] += 1
+    return {"recall": _round(hits / len(gold)) if gold else None, "entities": len(gold),
+            "per_label": {k: {"r": _round(h / n), "n": n} for k, (h, n) in sorted(by_label.items())}}
