@@ -9,7 +9,9 @@ from click.testing import CliRunner
 
 from qualcode.cli.main import cli
 from qualcode.nlp import load
-from qualcode.nlp.evaluate import evaluate_norne
+from qualcode.nlp.conll import read_conllu
+from qualcode.nlp.corpus import find_norne
+from qualcode.nlp.evaluate import evaluate_norne, train_mentions, unseen_mention_recall
 
 
 NORNE = Path(__file__).parent / "fixtures" / "norne"
@@ -24,6 +26,20 @@ def test_exact_span_scores(tmp_path: Path, ruler_pipeline) -> None:
     assert cased["per_label"]["PER"] == {"p": 100.0, "r": 100.0, "f": 100.0, "n": 1}
     assert cased["per_label"]["GPE_LOC"]["r"] == 50.0
     assert lower["micro"]["r"] == pytest.approx(33.33)  # only the LOWER-pattern person survives
+
+
+def test_unseen_mention_recall_counts_only_names_new_to_training(tmp_path: Path, ruler_pipeline) -> None:
+    seen = train_mentions(NORNE)
+    assert seen == {"siri åsheim", "bodø", "nordlys omsorg", "øyvind", "fjellheimen"}
+    test = read_conllu(find_norne(NORNE).test)
+    nlp = load(ruler_pipeline(tmp_path / "ruler"))
+    # all three test mentions are new; the ruler finds the person and Tromsø, not Kautokeino
+    result = unseen_mention_recall(nlp, test, seen)
+    assert result["entities"] == 3 and result["recall"] == pytest.approx(66.67)
+    assert result["per_label"] == {"GPE_LOC": {"r": 50.0, "n": 2}, "PER": {"r": 100.0, "n": 1}}
+    # once Kautokeino and Tromsø count as seen, only the person is left
+    only_person = unseen_mention_recall(nlp, test, seen | {"kautokeino", "tromsø"})
+    assert only_person["entities"] == 1 and only_person["recall"] == 100.0
 
 
 def test_cli_evaluate_json_and_out_file(tmp_path: Path, ruler_pipeline) -> None:
