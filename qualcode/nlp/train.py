@@ -41,8 +41,10 @@ def write_meta(model_dir: Path, *, norne_dir: Path | str, split: dict[str, Any],
         "name": "qualcode_ner",
         "version": MODEL_VERSION,
         "description": "Norwegian Bokmål NER (NorNE, 9 labels) trained by qualcode's recipe; CNN tok2vec, "
-                       "hashed NORM/PREFIX/SUFFIX/SHAPE embeddings, no pretrained vectors, "
-                       "lower-case augmentation.",
+                       "hashed NORM/PREFIX/SUFFIX/SHAPE embeddings"
+                       + (", a case-free name/place lexicon table as static vectors"
+                          if (extra or {}).get("lexicon") else "")
+                       + ", no pretrained vectors, lower-case augmentation.",
         "license": "CC0-1.0 data (NorNE/NDT, see its LICENSE); model trained by qualcode",
         "sources": [{"name": "NorNE (Bokmål)", "url": "https://github.com/ltgoslo/norne",
                      "license": "as NDT"}],
