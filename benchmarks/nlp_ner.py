@@ -20,6 +20,7 @@ import spacy
 from qualcode.nlp import load, shipped_model_path
 from qualcode.nlp.conll import read_conllu
 from qualcode.nlp.corpus import DEFAULT_NORNE, find_norne
+from qualcode.nlp.entities import DEFAULT_BATCH_SIZE
 from qualcode.nlp.evaluate import dir_size_bytes, evaluate_norne, words_per_second
 
 PUBLISHED = {  # spaCy 3.8.0 model metas, NorNE UD test, exact span
@@ -41,7 +42,7 @@ def main() -> int:
     ap.add_argument("--norne", type=Path, default=DEFAULT_NORNE)
     ap.add_argument("--model", default=None, help="pipeline name or path (default: the shipped model)")
     ap.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "nlp_ner.json")
-    ap.add_argument("--batch-size", type=int, default=256)
+    ap.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
     args = ap.parse_args()
     if not args.norne.is_dir():
         print(f"NorNE not found at {args.norne}; pass --norne DIR", file=sys.stderr)
@@ -52,6 +53,8 @@ def main() -> int:
     scores = evaluate_norne(nlp, args.norne)
     texts = speed_texts(args.norne)
     speed = words_per_second(nlp, texts, batch_size=args.batch_size)
+    sweep = {bs: words_per_second(nlp, texts, batch_size=bs, repeats=2)["words_per_cpu_second"]
+             for bs in (8, 32, 128, 256, 1000)}
     cased, lower = scores["cased"], scores["lower"]
     per_r = cased["per_label"]["PER"]["r"]
     per_r_lower = lower["per_label"]["PER"]["r"]
@@ -66,7 +69,8 @@ def main() -> int:
         "lower_vs_cased": {"per_recall_cased": per_r, "per_recall_lower": per_r_lower,
                            "per_recall_gap": round(per_r - per_r_lower, 2),
                            "within_5_points": per_r - per_r_lower <= 5.0},
-        "speed": {**speed, "texts": len(texts), "n_process": 1},
+        "speed": {**speed, "texts": len(texts), "n_process": 1,
+                  "batch_size_sweep_words_per_cpu_second": sweep},
         "published": PUBLISHED,
         "comparison": {
             name: {"micro_f_gap": round(cased["micro"]["f"] - pub["micro"]["f"], 2),

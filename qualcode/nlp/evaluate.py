@@ -63,12 +63,15 @@ def dir_size_bytes(path: Path | str) -> int:
     return sum(f.stat().st_size for f in Path(path).rglob("*") if f.is_file())
 
 
-def words_per_second(nlp, texts: list[str], *, batch_size: int = 256, repeats: int = 3) -> dict:
+def words_per_second(nlp, texts: list[str], *, batch_size: int | None = None, repeats: int = 3) -> dict:
     """Throughput of ``nlp.pipe`` in one process (best of ``repeats`` runs, after a warm-up).
 
     Reports wall-clock and CPU-time rates: on a shared machine the CPU-time rate is what the
     pipeline achieves on one free core; the wall-clock rate depends on the machine's load.
     """
+    from .entities import DEFAULT_BATCH_SIZE
+
+    batch_size = batch_size or DEFAULT_BATCH_SIZE
     list(nlp.pipe(texts[:200], batch_size=batch_size))
     best_wall = best_cpu = float("inf")
     n_words = 0
