@@ -120,6 +120,11 @@ class GazetteerRecogniser:
                                [{"ORTH": {"IN": ["DPS", "BUP", "VOP"]}}, name, {"IS_TITLE": True, "OP": "?"}]],
                        greedy="LONGEST")
 
+    def _double_first_name(self, word: str) -> bool:
+        """A hyphenated double first name: every part a known first name."""
+        parts = word.split("-")
+        return len(parts) >= 2 and all(len(p) > 1 and p[:1].isupper() and p in self.first for p in parts)
+
     def _namelike(self, doc: Doc, i: int) -> bool:
         tok = doc[i]
         return tok.is_title and tok.is_alpha and len(tok) > 1
@@ -155,7 +160,9 @@ class GazetteerRecogniser:
                 i += 1
                 continue
             if not self._namelike(doc, i):
-                if tok.is_upper and len(tok) > 1 and tok.text in self.places_single:  # USA
+                if self._double_first_name(strip_genitive(tok.text)):  # "Anne-Grethe", "Kjell-Arne"
+                    _add(doc, Detection(tok.idx, tok.idx + len(tok.text), tok.text, "PER", "gazetteers", 0.7))
+                elif tok.is_upper and len(tok) > 1 and tok.text in self.places_single:  # USA
                     _add(doc, Detection(tok.idx, tok.idx + len(tok.text), tok.text, "GPE_LOC", "gazetteers", 0.7))
                 elif tok.is_lower and strip_genitive(tok.text) in self.lower_first:  # "jørgen"
                     _add(doc, Detection(tok.idx, tok.idx + len(tok.text), tok.text, "PER", "gazetteers", 0.5))
@@ -182,9 +189,23 @@ class GazetteerRecogniser:
                 continue
             if text in self.places_single or base in self.places_single:
                 _add(doc, Detection(tok.idx, tok.idx + len(tok.text), tok.text, "GPE_LOC", "gazetteers", 0.7))
+            elif mid and i > 0 and doc[i - 1].lower_ in _PLACE_PREPOSITIONS and tok.lower_ not in STOP_WORDS:
+                # "bor i Orkanger", "fra Løkken Verk": Norwegian writes common nouns in lower case, so
+                # a capitalised word after a place preposition mid-sentence is nearly always a name
+                j = i + 1
+                while j < n and self._namelike(doc, j) and not taken[j] and doc[j - 1].whitespace_ == " " \
+                        and doc[j].lower_ not in STOP_WORDS:
+                    j += 1
+                span = doc[i:j]
+                _add(doc, Detection(span.start_char, span.end_char, span.text, "LOC", "gazetteers", 0.4))
+                i = j
+                continue
             i += 1
         return doc
 
+
+# Prepositions that introduce a place in speech: "bor i", "kommer fra", "flyttet til", "jobber på".
+_PLACE_PREPOSITIONS = frozenset({"i", "på", "fra", "til", "ved", "utenfor", "nær", "mot"})
 
 _NICKNAME = re.compile(r"^[A-ZÆØÅ][a-zæøå]+['’]n$")
 
