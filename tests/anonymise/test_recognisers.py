@@ -46,6 +46,20 @@ def test_gazetteer_places_names_and_institutions() -> None:
     assert {"Haukeland", "Nedre Romerike DPS", "Bodø", "Ingrid Hansen"} <= texts
 
 
+def test_hyphenated_double_first_names() -> None:
+    a = Anonymiser(spacy.blank("nb"), only("gazetteers"))
+    assert {"Anne-Grethe", "Kjell-Arne"} <= {t for t, _ in found(a, "Hun heter Anne-Grethe, han Kjell-Arne.")}
+    assert found(a, "Vi hadde et Nord-Norge-møte.") == set()  # parts that are not first names
+
+
+def test_capitalised_word_after_a_place_preposition() -> None:
+    a = Anonymiser(spacy.blank("nb"), only("gazetteers"))
+    texts = {t for t, _ in found(a, "Hun bor i Orkanger, han kom fra Løkken Verk i fjor.")}
+    assert {"Orkanger", "Løkken Verk"} <= texts
+    assert found(a, "Orkanger er fin.") == set()  # no preposition before it: left to the model
+    assert found(a, "Hun bor i byen og går på jobb.") == set()
+
+
 def test_ambiguous_words_only_mid_sentence() -> None:
     a = Anonymiser(spacy.blank("nb"), only("gazetteers"))
     assert found(a, "Per dag kommer det mange.") == set()
