@@ -51,6 +51,10 @@ def test_cli_evaluate_json_and_out_file(tmp_path: Path, ruler_pipeline) -> None:
     printed = json.loads(res.output)
     assert printed == json.loads(out.read_text(encoding="utf-8"))
     assert printed["cased"]["per_label"]["PER"]["f"] == 100.0
+    assert printed["unseen"]["entities"] == 3 and printed["unseen"]["recall"] == pytest.approx(66.67)
+    table = CliRunner().invoke(cli, ["-p", str(tmp_path), "--model", str(model), "model", "evaluate",
+                                     "--norne", str(NORNE)])
+    assert table.exit_code == 0 and "recall on the 3 mentions not seen in training: 66.7" in table.output
 
 
 def test_cli_uses_project_config_model(project, tmp_path: Path, ruler_pipeline) -> None:
