@@ -80,6 +80,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("candidates", nargs="+", help="NAME=MODEL_DIR")
     ap.add_argument("--norne", type=Path, default=DEFAULT_NORNE)
+    ap.add_argument("--baseline", type=Path, default=None,
+                    help="pipeline the rule compares with (default: the shipped model)")
     ap.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "nlp_candidates.json")
     args = ap.parse_args()
     if not args.norne.is_dir():
@@ -87,7 +89,7 @@ def main() -> int:
         return 2
     texts = speed_texts(args.norne)
     seen = train_mentions(args.norne)
-    shipped = figures(shipped_model_path(), args.norne, texts, seen)
+    shipped = figures(args.baseline or shipped_model_path(), args.norne, texts, seen)
     rows = {"shipped": shipped}
     for spec in args.candidates:
         name, _, path = spec.partition("=")
