@@ -17,7 +17,7 @@ from .corpus import convert_norne
 from .evaluate import dir_size_bytes, evaluate_norne
 
 CONFIG_PATH = Path(__file__).parent / "configs" / "ner.cfg"
-MODEL_VERSION = "0.2.0"
+MODEL_VERSION = "0.3.0"
 
 
 def recipe_version(config_path: Path | str = CONFIG_PATH) -> str:
