@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Callable, Iterator
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 from spacy.training import Example
 from spacy.util import registry
 
@@ -31,45 +31,12 @@ def norwegian_names() -> tuple[tuple[str, ...], tuple[str, ...]]:
     return first, last
 
 
-def swap_names(nlp: Language, ref: Doc, rng: random.Random, *, name_lower: float) -> Doc:
-    """A copy of ``ref`` whose PER entities are replaced by random Norwegian names."""
-    first, last = norwegian_names()
-    words: list[str] = []
-    spaces: list[bool] = []
-    iob: list[str] = []
-    ents = {e.start: e for e in ref.ents}
-    i = 0
-    while i < len(ref):
-        ent = ents.get(i)
-        if ent is None:
-            tok = ref[i]
-            words.append(tok.text)
-            spaces.append(bool(tok.whitespace_))
-            iob.append("O")
-            i += 1
-            continue
-        if ent.label_ == "PER":
-            parts = [rng.choice(first), rng.choice(last)] if len(ent) > 1 else [rng.choice(first + last)]
-            name = " ".join(parts).split()
-            if rng.random() < name_lower:
-                name = [w.lower() for w in name]
-            words.extend(name)
-            spaces.extend([True] * (len(name) - 1) + [bool(ent[-1].whitespace_)])
-        else:
-            words.extend(t.text for t in ent)
-            spaces.extend(bool(t.whitespace_) for t in ent)
-            name = list(ent)
-        iob.extend([f"B-{ent.label_}"] + [f"I-{ent.label_}"] * (len(name) - 1))
-        i = ent.end
-    return Doc(nlp.vocab, words=words, spaces=spaces, ents=iob)
+Replacement = tuple[list[str], list[bool]]  # words, and whether a space follows each but the last
 
 
-Mention = tuple[tuple[str, ...], tuple[bool, ...]]  # words, spaces inside the mention
-
-
-def swap_mentions(nlp: Language, ref: Doc, rng: random.Random, pools: dict[str, list[Mention]], *,
-                  name_lower: float = 0.0) -> Doc:
-    """A copy of ``ref`` whose entities with a pool are replaced by a random mention of that label."""
+def replace_entities(nlp: Language, ref: Doc, replace: Callable[[Span], Replacement | None]) -> Doc:
+    """A copy of ``ref`` in which every entity for which ``replace`` returns words gets those words
+    (same label; the entity's own trailing space after the last word)."""
     words: list[str] = []
     spaces: list[bool] = []
     iob: list[str] = []
@@ -83,19 +50,68 @@ def swap_mentions(nlp: Language, ref: Doc, rng: random.Random, pools: dict[str, 
             iob.append("O")
             i += 1
             continue
-        pool = pools.get(ent.label_)
-        if pool:
-            new_words, new_spaces = rng.choice(pool)
-            if ent.label_ == "PER" and rng.random() < name_lower:
-                new_words = tuple(w.lower() for w in new_words)
-            spaces.extend([*new_spaces[:-1], bool(ent[-1].whitespace_)])
-        else:
-            new_words = tuple(t.text for t in ent)
+        new = replace(ent)
+        if new is None:
+            words.extend(t.text for t in ent)
             spaces.extend(bool(t.whitespace_) for t in ent)
-        words.extend(new_words)
-        iob.extend([f"B-{ent.label_}"] + [f"I-{ent.label_}"] * (len(new_words) - 1))
+            n = len(ent)
+        else:
+            new_words, inner_spaces = new
+            words.extend(new_words)
+            spaces.extend([*inner_spaces[:len(new_words) - 1], bool(ent[-1].whitespace_)])
+            n = len(new_words)
+        iob.extend([f"B-{ent.label_}"] + [f"I-{ent.label_}"] * (n - 1))
         i = ent.end
     return Doc(nlp.vocab, words=words, spaces=spaces, ents=iob)
+
+
+def swap_names(nlp: Language, ref: Doc, rng: random.Random, *, name_lower: float) -> Doc:
+    """A copy of ``ref`` whose PER entities are replaced by random Norwegian names."""
+    first, last = norwegian_names()
+
+    def replace(ent: Span) -> Replacement | None:
+        if ent.label_ != "PER":
+            return None
+        parts = [rng.choice(first), rng.choice(last)] if len(ent) > 1 else [rng.choice(first + last)]
+        name = " ".join(parts).split()
+        if rng.random() < name_lower:
+            name = [w.lower() for w in name]
+        return name, [True] * (len(name) - 1)
+
+    return replace_entities(nlp, ref, replace)
+
+
+Mention = tuple[tuple[str, ...], tuple[bool, ...]]  # words, spaces inside the mention
+
+
+def swap_mentions(nlp: Language, ref: Doc, rng: random.Random, pools: dict[str, list[Mention]], *,
+                  name_lower: float = 0.0) -> Doc:
+    """A copy of ``ref`` whose entities with a pool are replaced by a random mention of that label."""
+
+    def replace(ent: Span) -> Replacement | None:
+        pool = pools.get(ent.label_)
+        if not pool:
+            return None
+        words, inner_spaces = rng.choice(pool)
+        if ent.label_ == "PER" and rng.random() < name_lower:
+            words = tuple(w.lower() for w in words)
+        return list(words), list(inner_spaces[:-1])
+
+    return replace_entities(nlp, ref, replace)
+
+
+def recased(nlp: Language, example: Example, ref: Doc, changed: bool, rng, lower_level: float,
+            upper_level: float) -> Iterator[Example]:
+    """Lower-case ``ref`` with ``lower_level``, else upper-case it with ``upper_level``; yield the
+    original example when nothing changed, else an example built from ``ref``."""
+    roll = rng.random()
+    if roll < lower_level:
+        ref = lower_doc(nlp, ref)
+        changed = True
+    elif roll < lower_level + upper_level:
+        ref = upper_doc(nlp, ref)
+        changed = True
+    yield Example(nlp.make_doc(ref.text), ref) if changed else example
 
 
 def recase_doc(nlp: Language, ref: Doc, case: Callable[[str], str]) -> Doc:
@@ -129,17 +145,7 @@ def create_name_swap_augmenter_v2(level: float, name_lower: float, lower_level: 
         if rng.random() < level and any(e.label_ == "PER" for e in ref.ents):
             ref = swap_names(nlp, ref, rng, name_lower=name_lower)  # type: ignore[arg-type]
             changed = True
-        roll = rng.random()
-        if roll < lower_level:
-            ref = lower_doc(nlp, ref)
-            changed = True
-        elif roll < lower_level + upper_level:
-            ref = upper_doc(nlp, ref)
-            changed = True
-        if not changed:
-            yield example
-            return
-        yield Example(nlp.make_doc(ref.text), ref)
+        yield from recased(nlp, example, ref, changed, rng, lower_level, upper_level)
 
     return augment
 
@@ -184,16 +190,6 @@ def create_mention_swap_augmenter(level: float, labels: list[str], pool_size: in
         if rng.random() < level and any(e.label_ in pools for e in ref.ents):
             ref = swap_mentions(nlp, ref, rng, pools, name_lower=name_lower)  # type: ignore[arg-type]
             changed = True
-        roll = rng.random()
-        if roll < lower_level:
-            ref = lower_doc(nlp, ref)
-            changed = True
-        elif roll < lower_level + upper_level:
-            ref = upper_doc(nlp, ref)
-            changed = True
-        if not changed:
-            yield example
-            return
-        yield Example(nlp.make_doc(ref.text), ref)
+        yield from recased(nlp, example, ref, changed, rng, lower_level, upper_level)
 
     return augment
