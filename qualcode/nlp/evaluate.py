@@ -107,19 +107,10 @@ def unseen_mention_recall(nlp, sentences: Iterable[Sentence], seen: set[str], *,
     Dev F rewards remembering the names of the training text; this figure measures what a
     model does with names it has never seen, which is what transcripts are full of.
     """
-    from .conll import bio_to_spans
-
-    sentences = list(sentences)
-    gold = []
-    for i, sent in enumerate(sentences):
-        offsets, pos = [], 0
-        for w, sp in zip(sent.words, sent.spaces):
-            offsets.append((pos, pos + len(w)))
-            pos += len(w) + (1 if sp else 0)
-        for a, b, label in bio_to_spans(sent.tags):
-            if mention_key(sent.words[a:b]) not in seen:
-                gold.append((i, offsets[a][0], offsets[b - 1][1], label))
-    docs = list(nlp.pipe((s.text for s in sentences), batch_size=batch_size))
+    refs = sentences_to_docs(nlp.vocab, sentences)
+    gold = [(i, e.start_char, e.end_char, e.label_) for i, ref in enumerate(refs) for e in ref.ents
+            if mention_key(t.text for t in e) not in seen]
+    docs = list(nlp.pipe((ref.text for ref in refs), batch_size=batch_size))
     found = {(i, e.start_char, e.end_char, e.label_) for i, doc in enumerate(docs) for e in doc.ents}
     hits = sum(1 for g in gold if g in found)
     by_label: dict[str, list[int]] = {}
