@@ -20,15 +20,20 @@ CONFIG_PATH = Path(__file__).parent / "configs" / "ner.cfg"
 MODEL_VERSION = "0.3.0"
 
 
-def recipe_version(config_path: Path | str = CONFIG_PATH) -> str:
-    """The ``[qualcode] recipe_version`` of a training config."""
+def config_section(config_path: Path | str) -> dict[str, Any]:
+    """The ``[qualcode]`` section of a training config (recipe version, lexicon switch)."""
     from thinc.api import Config
 
     try:
         cfg = Config().from_disk(config_path, interpolate=False)
     except Exception as exc:
         raise ModelError(f"{config_path}: not a valid spaCy config ({exc.__class__.__name__})") from exc
-    return str(cfg.get("qualcode", {}).get("recipe_version", "unversioned"))
+    return dict(cfg.get("qualcode", {}))
+
+
+def recipe_version(config_path: Path | str = CONFIG_PATH) -> str:
+    """The ``[qualcode] recipe_version`` of a training config."""
+    return str(config_section(config_path).get("recipe_version", "unversioned"))
 
 
 def write_meta(model_dir: Path, *, norne_dir: Path | str, split: dict[str, Any], scores: dict[str, Any] | None,
@@ -66,13 +71,6 @@ def write_meta(model_dir: Path, *, norne_dir: Path | str, split: dict[str, Any],
     meta["qualcode"] = qualcode_meta
     meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
     return meta
-
-
-def config_section(config_path: Path | str) -> dict[str, Any]:
-    """The ``[qualcode]`` section of a training config (recipe version, lexicon switch)."""
-    from thinc.api import Config
-
-    return dict(Config().from_disk(config_path, interpolate=False).get("qualcode", {}))
 
 
 def train_model(norne_dir: Path | str, out_dir: Path | str, *, work_dir: Path | str = Path("training"),
