@@ -8,13 +8,13 @@ overlaps; :func:`detections` turns the rows into :class:`Detection` objects.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import Callable, Iterable
 
 from rapidfuzz import fuzz, process
 from spacy.lang.nb.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from . import lists
 from .detection import CATEGORY, PROPAGATED, Detection, category, resolve_overlaps, split_lines, with_text
@@ -125,6 +125,16 @@ class GazetteerRecogniser:
         parts = word.split("-")
         return len(parts) >= 2 and all(len(p) > 1 and p[:1].isupper() and p in self.first for p in parts)
 
+    def _name_end(self, doc: Doc, i: int, taken: list[bool],
+                  also: Callable[[Token], bool] = lambda t: True) -> int:
+        """End of a name starting at ``i``: the name-like, space-separated, untaken non-stop-words
+        that follow it (and pass ``also``)."""
+        j = i + 1
+        while j < len(doc) and self._namelike(doc, j) and not taken[j] and doc[j - 1].whitespace_ == " " \
+                and doc[j].lower_ not in STOP_WORDS and also(doc[j]):
+            j += 1
+        return j
+
     def _namelike(self, doc: Doc, i: int) -> bool:
         tok = doc[i]
         return tok.is_title and tok.is_alpha and len(tok) > 1
@@ -178,10 +188,8 @@ class GazetteerRecogniser:
             if known and not mid and text not in self.norwegian and base not in self.norwegian:
                 known = False  # at a sentence start only Norwegian names count ("Huff", "Smart")
             if known or (mid and _surname_shape(text)):
-                j = i + 1  # following capitalised words belong to the same person
-                while j < n and self._namelike(doc, j) and not taken[j] and doc[j - 1].whitespace_ == " " \
-                        and doc[j].lower_ not in STOP_WORDS and strip_genitive(doc[j].text) not in self.places_single:
-                    j += 1
+                # following capitalised words belong to the same person, unless they are places
+                j = self._name_end(doc, i, taken, lambda t: strip_genitive(t.text) not in self.places_single)
                 span = doc[i:j]
                 score = 0.7 if (text in self.first or text in self.last) else 0.5
                 _add(doc, Detection(span.start_char, span.end_char, span.text, "PER", "gazetteers", score))
@@ -192,10 +200,7 @@ class GazetteerRecogniser:
             elif mid and i > 0 and doc[i - 1].lower_ in _PLACE_PREPOSITIONS and tok.lower_ not in STOP_WORDS:
                 # "bor i Orkanger", "fra Løkken Verk": Norwegian writes common nouns in lower case, so
                 # a capitalised word after a place preposition mid-sentence is nearly always a name
-                j = i + 1
-                while j < n and self._namelike(doc, j) and not taken[j] and doc[j - 1].whitespace_ == " " \
-                        and doc[j].lower_ not in STOP_WORDS:
-                    j += 1
+                j = self._name_end(doc, i, taken)
                 span = doc[i:j]
                 _add(doc, Detection(span.start_char, span.end_char, span.text, "LOC", "gazetteers", 0.4))
                 i = j
