@@ -8,7 +8,9 @@ model (micro F and unseen-mention recall at most 0.5 below, lower-cased PER reca
 at least 95 % of its words per CPU-second) and clearly better on one (micro F +1.0,
 unseen-mention recall +2.0, lower-cased PER recall +5.0, or 20,000 words per CPU-second).
 Among passing candidates the highest dev micro F wins, except that one reaching 20,000 words per
-CPU-second within 1.0 dev F of it is preferred. Test scores are reported, never used to choose. Writes benchmarks/results/nlp_candidates.json. Needs NorNE (read-only; not in the repo).
+CPU-second within 1.0 dev F of it is preferred. When the baseline itself reaches 20,000 words per
+CPU-second (model 0.3.0 on numpy's BLAS, rule of round v4), "no slower" means "at least 20,000"
+and speed is no longer a gain. Test scores are reported, never used to choose. Writes benchmarks/results/nlp_candidates.json. Needs NorNE (read-only; not in the repo).
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from pathlib import Path
 
 import spacy
 
-from qualcode.nlp import shipped_model_path
+from qualcode.nlp import shipped_model_path, use_blas
 from qualcode.nlp.corpus import DEFAULT_NORNE
 from qualcode.nlp.conll import read_conllu
 from qualcode.nlp.corpus import find_norne
@@ -38,7 +40,7 @@ SPEED_TARGET = 20_000  # words per CPU-second
 
 def figures(path: Path, norne: Path, texts: list[str], seen: set[str]) -> dict:
     """Dev (selection) and test (report) scores, speed and size of one pipeline folder."""
-    nlp = spacy.load(path)
+    nlp = use_blas(spacy.load(path))  # the backend qualcode.nlp.load uses
     files = find_norne(norne)
     dev = evaluate_norne(nlp, norne, split="dev")
     test = evaluate_norne(nlp, norne, split="test")
@@ -60,9 +62,11 @@ def passes(cand: dict, shipped: dict) -> dict:
     """The dev-only conditions of the selection rule: no worse on any figure, clearly better on one."""
     c, s = cand["dev"], shipped["dev"]
     speed, speed0 = cand["speed"]["words_per_cpu_second"], shipped["speed"]["words_per_cpu_second"]
-    better = [c[k] >= s[k] + gain for k, gain in GAINS.items()] + [speed >= SPEED_TARGET]
+    baseline_fast = speed0 >= SPEED_TARGET  # then speed need only stay at the target, and is no gain
+    better = [c[k] >= s[k] + gain for k, gain in GAINS.items()] + ([] if baseline_fast else [speed >= SPEED_TARGET])
     return {"no_worse_f": c["f"] >= s["f"] - NO_WORSE, "no_worse_unseen_r": c["unseen_r"] >= s["unseen_r"] - NO_WORSE,
-            "no_worse_lower_per_r": c["lower_per_r"] >= s["lower_per_r"], "no_slower": speed >= 0.95 * speed0,
+            "no_worse_lower_per_r": c["lower_per_r"] >= s["lower_per_r"],
+            "no_slower": speed >= (SPEED_TARGET if baseline_fast else 0.95 * speed0),
             "size": cand["size_mb"] <= 15.0, "clearly_better_on_one": any(better)}
 
 

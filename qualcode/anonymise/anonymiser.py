@@ -113,12 +113,15 @@ class Anonymiser:
 
     # -- detection ---------------------------------------------------------------------------
     def _raw(self, texts: Sequence[str], n_process: int = 1) -> list[list[Detection]]:
+        from ..nlp.ops import one_blas_thread
+
         out = []
-        docs = self.nlp.pipe(texts, disable=self._disable, batch_size=self.config.batch_size, n_process=n_process)
-        for doc in docs:
-            for _, rec in self.recognisers:
-                doc = rec(doc)
-            out.append(detections(doc))
+        with one_blas_thread():
+            docs = self.nlp.pipe(texts, disable=self._disable, batch_size=self.config.batch_size, n_process=n_process)
+            for doc in docs:
+                for _, rec in self.recognisers:
+                    doc = rec(doc)
+                out.append(detections(doc))
         return out
 
     def detect_batch(self, texts: Sequence[str], *, n_process: int = 1,

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Iterable, Iterator, TypedDict
 
+from .ops import one_blas_thread
+
 
 #: Texts per ``nlp.pipe`` batch. Small batches are faster on CPU for the CNN pipeline (the
 #: arrays stay in cache): 32 ran 30–60 % faster than 256 on the 2-core machine
@@ -25,8 +27,9 @@ def iter_entities(nlp, texts: Iterable[str], *, batch_size: int = DEFAULT_BATCH_
     """
     keep = {"ner", "tok2vec", "transformer", "entity_ruler", "span_ruler"}
     disable = [name for name in nlp.pipe_names if name not in keep]
-    for doc in nlp.pipe(texts, batch_size=batch_size, n_process=n_process, disable=disable):
-        yield [Entity(start=e.start_char, end=e.end_char, label=e.label_, source="ner") for e in doc.ents]
+    with one_blas_thread():
+        for doc in nlp.pipe(texts, batch_size=batch_size, n_process=n_process, disable=disable):
+            yield [Entity(start=e.start_char, end=e.end_char, label=e.label_, source="ner") for e in doc.ents]
 
 
 def entities(nlp, texts: Iterable[str], *, batch_size: int = DEFAULT_BATCH_SIZE, n_process: int = 1) -> list[list[Entity]]:

@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 
 from ..errors import ModelError
+from .ops import DEFAULT_BLAS, cpu_ops, use_blas
 
 #: Folder name of the pipeline shipped as package data.
 SHIPPED_NAME = "nb_qualcode_ner"
@@ -50,14 +51,17 @@ def _resolve(name_or_path: str | Path | None) -> tuple[str, Path | str]:
     raise ModelError(f"no spaCy pipeline named or at '{text}'; {_HOWTO}")
 
 
-def load(name_or_path: str | Path | None = None) -> "spacy.Language":  # noqa: F821
+def load(name_or_path: str | Path | None = None, *, blas: str = DEFAULT_BLAS) -> "spacy.Language":  # noqa: F821
     """Return a (cached) spaCy pipeline.
 
     ``None`` loads the model shipped with qualcode; otherwise an installed pipeline package name
-    (e.g. ``nb_core_news_lg``) or a pipeline folder. Raises :class:`ModelError` when it is
+    (e.g. ``nb_core_news_lg``) or a pipeline folder. Its CPU models compute with ``blas``
+    (numpy's BLAS by default, see :mod:`qualcode.nlp.ops`). Raises :class:`ModelError` when it is
     missing or cannot be loaded.
     """
+    cpu_ops(blas)  # an unknown backend fails before anything is loaded
     key, target = _resolve(name_or_path)
+    key = f"{key}|{blas}"
     with _lock:
         nlp = _cache.get(key)
         if nlp is None:
@@ -68,7 +72,7 @@ def load(name_or_path: str | Path | None = None) -> "spacy.Language":  # noqa: F
             except Exception as exc:  # spaCy raises OSError, ValueError, KeyError, msgpack errors...
                 raise ModelError(f"cannot load NLP model '{target}' ({exc.__class__.__name__}); "
                                  f"it may be broken or made for another spaCy version; {_HOWTO}") from exc
-            _cache[key] = nlp
+            _cache[key] = use_blas(nlp, blas)
     return nlp
 
 

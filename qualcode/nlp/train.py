@@ -15,13 +15,14 @@ from ..errors import ModelError
 from . import augment  # noqa: F401  (registers qualcode's augmenters for the configs)
 from .corpus import convert_norne
 from .evaluate import dir_size_bytes, evaluate_norne
+from .ops import RECIPE_DEFAULT_BLAS, training_ops, use_blas
 
 CONFIG_PATH = Path(__file__).parent / "configs" / "ner.cfg"
 MODEL_VERSION = "0.3.0"
 
 
 def config_section(config_path: Path | str) -> dict[str, Any]:
-    """The ``[qualcode]`` section of a training config (recipe version, lexicon switch)."""
+    """The ``[qualcode]`` section of a training config (recipe version, lexicon switch, BLAS backend)."""
     from thinc.api import Config
 
     try:
@@ -88,21 +89,24 @@ def train_model(norne_dir: Path | str, out_dir: Path | str, *, work_dir: Path | 
     run_dir = work / "run"
     settings = {"paths.train": str(corpus_dir / "train.spacy"), "paths.dev": str(corpus_dir / "dev.spacy")}
     lexicon_info = None
-    if config_section(config_path).get("lexicon"):
+    lexicon = config_section(config_path).get("lexicon")
+    if lexicon:
         from .lexicon import build_lexicon_vectors
 
-        lexicon_info = build_lexicon_vectors(work / "lexicon")
+        lexicon_info = build_lexicon_vectors(work / "lexicon", version=1 if lexicon is True else int(lexicon))
         settings["paths.vectors"] = lexicon_info["path"]
     settings.update(overrides or {})
+    blas = str(config_section(config_path).get("blas", RECIPE_DEFAULT_BLAS))
     started = time.perf_counter()
     try:
-        spacy_train(Path(config_path), run_dir, overrides=settings)
+        with training_ops(blas):
+            spacy_train(Path(config_path), run_dir, overrides=settings)
     except SystemExit as exc:  # spaCy's CLI helpers exit on bad configs
         raise ModelError(f"training with {config_path} failed (exit {exc.code})") from exc
     seconds = time.perf_counter() - started
     return finalize_model(run_dir / "model-best", out_dir, norne_dir=norne_dir, split=split,
-                          config_path=config_path, evaluate=evaluate, extra={"training_seconds": round(seconds),
-                                 **({"lexicon": {k: lexicon_info[k] for k in ("rows", "features")}}
+                          config_path=config_path, evaluate=evaluate, extra={"training_seconds": round(seconds), "blas": blas,
+                                 **({"lexicon": {k: lexicon_info[k] for k in ("rows", "words", "version", "features")}}
                                     if lexicon_info else {})})
 
 
@@ -121,5 +125,5 @@ def finalize_model(best_dir: Path | str, out_dir: Path | str, *, norne_dir: Path
     if evaluate:
         import spacy
 
-        scores = evaluate_norne(spacy.load(out), norne_dir)
+        scores = evaluate_norne(use_blas(spacy.load(out)), norne_dir)
     return write_meta(out, norne_dir=norne_dir, split=split, scores=scores, config_path=config_path, extra=extra)
