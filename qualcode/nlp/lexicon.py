@@ -27,6 +27,9 @@ FEATURES: tuple[str, ...] = (
     "first_name_no", "first_name", "surname", "name_any_locale", "municipality", "country",
     "place_extra", "institution_word",
 )
+#: Table version 2 (``[qualcode] lexicon = 2``) adds a column for ordinary Bokmål words
+#: (:func:`qualcode.lexicons.common_words`): evidence *against* a name, which survives lower-casing.
+FEATURES_V2: tuple[str, ...] = FEATURES + ("common_word",)
 
 
 def _lower_parts(names: Iterable[str]) -> set[str]:
@@ -42,14 +45,27 @@ def _lists() -> list[Callable[[], Iterable[str]]]:
             lexicons.extra_places, lexicons.health_institutions]
 
 
-def lexicon_table() -> tuple[list[str], np.ndarray]:
-    """Keys (lower-cased words) and a float32 0/1 matrix with columns :data:`FEATURES`."""
+def features(version: int = 1) -> tuple[str, ...]:
+    """The feature columns of table ``version`` (1: names and places; 2: also common words)."""
+    if version not in (1, 2):
+        from ..errors import ModelError
+
+        raise ModelError(f"unknown lexicon table version {version!r} (use 1 or 2)")
+    return FEATURES if version == 1 else FEATURES_V2
+
+
+def lexicon_table(version: int = 1) -> tuple[list[str], np.ndarray]:
+    """Keys (lower-cased words) and a float32 0/1 matrix with the columns of :func:`features`."""
     members = [_lower_parts(source()) for source in _lists()]
     any_locale = FEATURES.index("name_any_locale")
     members[any_locale] = {n for n in members[any_locale] if len(n) >= 3}  # drop "de", "la", ...
+    if features(version) == FEATURES_V2:
+        from ..lexicons import common_words
+
+        members.append(set(common_words()))
     keys = sorted(set().union(*members))
     index = {k: i for i, k in enumerate(keys)}
-    table = np.zeros((len(keys), len(FEATURES)), dtype="float32")
+    table = np.zeros((len(keys), len(features(version))), dtype="float32")
     for j, words in enumerate(members):
         for w in words:
             table[index[w], j] = 1.0
@@ -61,24 +77,39 @@ def spellings(word: str) -> list[str]:
     return list(dict.fromkeys([word, word[:1].upper() + word[1:], word.title(), word.upper()]))
 
 
-def build_lexicon_vectors(out_dir: Path | str, *, lang: str = "nb") -> dict:
-    """Write a blank pipeline whose vectors are the lexicon table (for ``[initialize] vectors``)."""
+def build_lexicon_vectors(out_dir: Path | str, *, lang: str = "nb", version: int = 1) -> dict:
+    """Write a blank pipeline whose vectors are the lexicon table (for ``[initialize] vectors``).
+
+    Version 1 stores one row per word under all of :func:`spellings`. Version 2 is about three
+    times as many words, so to stay small it stores each distinct feature row once (there are a
+    few hundred), and words that are only common words under their lower-case and Capitalised
+    spellings (an ordinary word in ALL CAPS gets no row, as an unknown word does).
+    """
     import spacy
     from spacy.strings import get_string_id
     from spacy.vectors import Vectors
 
-    keys, table = lexicon_table()
+    keys, table = lexicon_table(version)
+    if version == 1:
+        data, row_of = table, np.arange(len(keys))
+    else:
+        data, row_of = np.unique(table, axis=0, return_inverse=True)
+        row_of = row_of.reshape(-1)
+    only_common = table[:, :len(FEATURES)].sum(axis=1) == 0
     nlp = spacy.blank(lang)
-    vectors = Vectors(strings=nlp.vocab.strings, data=table, name="qualcode_lexicon")
+    vectors = Vectors(strings=nlp.vocab.strings, data=np.ascontiguousarray(data, dtype="float32"),
+                      name="qualcode_lexicon")
     n_keys = 0
-    for row, key in enumerate(keys):
-        for spelling in spellings(key):
-            vectors.add(get_string_id(spelling), row=row)  # hash only: the strings are not needed
+    for i, key in enumerate(keys):
+        forms = spellings(key)[:2] if version > 1 and only_common[i] else spellings(key)
+        for spelling in forms:
+            vectors.add(get_string_id(spelling), row=int(row_of[i]))  # hash only: the strings are not needed
             n_keys += 1
     nlp.vocab.vectors = vectors
     out = Path(out_dir)
     nlp.to_disk(out)
-    return {"rows": len(keys), "keys": n_keys, "features": list(FEATURES), "path": str(out)}
+    return {"rows": int(data.shape[0]), "words": len(keys), "keys": n_keys, "version": version,
+            "features": list(features(version)), "path": str(out)}
 
 
 def token_features(doc) -> np.ndarray:

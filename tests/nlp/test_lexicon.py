@@ -54,3 +54,32 @@ def test_a_lexicon_recipe_trains_and_ships_its_table(tmp_path: Path) -> None:
     nlp = spacy.load(tmp_path / "model")
     assert nlp.vocab.vectors.shape == (meta["qualcode"]["lexicon"]["rows"], len(FEATURES))
     assert token_features(nlp("SOLVEIG bor i Bergen."))[0][COL["first_name_no"]] == 1.0
+
+
+def test_common_words_are_lower_case_ordinary_words_not_names() -> None:
+    from qualcode.lexicons import COMMON_WORD_MAX_LENGTH, common_words
+
+    words = common_words()
+    assert {"sykehus", "jobber", "og", "på", "bjørn", "mai"} <= words  # "bjørn" is also an animal
+    assert not {"kari", "oslo", "hansen", "tromsø"} & words  # Ordbank's capitalised proper nouns are left out
+    assert all(w.isalpha() and w == w.lower() and len(w) <= COMMON_WORD_MAX_LENGTH for w in words)
+
+
+def test_table_version_2_adds_the_common_word_column_with_shared_rows(tmp_path: Path) -> None:
+    from qualcode.errors import ModelError
+    from qualcode.nlp.lexicon import FEATURES_V2, features
+
+    assert features(1) == FEATURES and features(2) == FEATURES_V2 == FEATURES + ("common_word",)
+    info = build_lexicon_vectors(tmp_path / "lex2", version=2)
+    nlp = spacy.load(tmp_path / "lex2")
+    assert info["rows"] == nlp.vocab.vectors.shape[0] < 512 < info["words"]  # distinct 0/1 rows only
+    common = FEATURES_V2.index("common_word")
+    rows = {t.text: r for t, r in zip(*(lambda d: (d, token_features(d)))(nlp("Kari jobber BJØRN bjørn JOBBER")))}
+    assert rows["jobber"][common] == 1.0 and not rows["jobber"][:common].any()
+    assert rows["Kari"][FEATURES_V2.index("first_name_no")] == 1.0 and rows["Kari"][common] == 0.0
+    assert np.array_equal(rows["BJØRN"], rows["bjørn"]) and rows["bjørn"][common] == 1.0  # a name: all spellings
+    assert not rows["JOBBER"].any()  # an ordinary word only: lower and Capitalised spellings
+    import pytest
+
+    with pytest.raises(ModelError, match="unknown lexicon table version"):
+        features(3)
