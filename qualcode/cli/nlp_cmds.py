@@ -109,6 +109,9 @@ def register(cli: click.Group) -> None:
             return
         console.print(_scores_table(f"{result['split']} (cased)", result["cased"]))
         console.print(_scores_table(f"{result['split']} (lower-cased)", result["lower"]))
+        if "lower_truecased" in result:
+            console.print(_scores_table(f"{result['split']} (lower-cased, then truecased as `qualcode ner` does)",
+                                        result["lower_truecased"]))
         unseen = result["unseen"]
         if unseen["recall"] is not None:
             console.print(f"recall on the {unseen['entities']} mentions not seen in training: {unseen['recall']:.1f}")

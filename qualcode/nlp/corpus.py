@@ -97,6 +97,12 @@ def split_ndt(ndt_files: Iterable[Path], held_out: Iterable[Sentence]) -> tuple[
     return train, total, removed
 
 
+def train_sentences(norne_dir: Path | str, lang: str = "nob") -> list[Sentence]:
+    """The training split: NDT sentences not in UD dev or test."""
+    files = find_norne(norne_dir, lang)
+    return split_ndt(files.ndt, read_conllu(files.dev) + read_conllu(files.test))[0]
+
+
 def _entity_counts(sentences: Iterable[Sentence]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for sent in sentences:

@@ -12,22 +12,28 @@ from ..errors import ModelError
 from .conll import Sentence, read_conllu
 from .corpus import find_norne, sentences_to_docs
 from .ops import blas_of, one_blas_thread
+from .truecase import Truecaser
 
 
 def _round(x: float) -> float:
     return round(100 * float(x), 2)
 
 
-def score_sentences(nlp, sentences: Iterable[Sentence], *, lower: bool = False,
+def score_sentences(nlp, sentences: Iterable[Sentence], *, lower: bool = False, truecase: bool = False,
                     batch_size: int = 256) -> dict:
-    """Exact-span NER scores (percent) of ``nlp`` on gold sentences, re-tokenised from their text."""
+    """Exact-span NER scores (percent) of ``nlp`` on gold sentences, re-tokenised from their text.
+
+    With ``truecase``, uncased texts go through the pipeline's truecaser first, as in
+    :func:`qualcode.nlp.entities` (gold spans are matched case-insensitively by position).
+    """
     sentences = list(sentences)
     if not sentences:
         raise ModelError("no sentences to evaluate")
     if "ner" not in nlp.pipe_names:
         raise ModelError("the pipeline has no 'ner' component")
     refs = sentences_to_docs(nlp.vocab, sentences, lower=lower)
-    examples = [Example(nlp.make_doc(ref.text), ref) for ref in refs]
+    restore = Truecaser(nlp) if truecase else (lambda text: text)
+    examples = [Example(nlp.make_doc(restore(ref.text)), ref) for ref in refs]
     scores = nlp.evaluate(examples, batch_size=batch_size)
     per_type = {
         label: {"p": _round(v["p"]), "r": _round(v["r"]), "f": _round(v["f"])}
@@ -48,7 +54,8 @@ def score_sentences(nlp, sentences: Iterable[Sentence], *, lower: bool = False,
 
 
 def evaluate_norne(nlp, norne_dir: Path | str, *, split: str = "test", lang: str = "nob") -> dict:
-    """Scores on the cased and the lower-cased UD split (``test`` or ``dev``)."""
+    """Scores on the cased and the lower-cased UD split (``test`` or ``dev``); also on the
+    lower-cased split after truecasing when the pipeline has a truecasing table."""
     files = find_norne(norne_dir, lang)
     path = {"test": files.test, "dev": files.dev}.get(split)
     if path is None:
@@ -56,7 +63,10 @@ def evaluate_norne(nlp, norne_dir: Path | str, *, split: str = "test", lang: str
     sentences = read_conllu(path)
     cased = score_sentences(nlp, sentences)
     lower = score_sentences(nlp, sentences, lower=True)
-    return {"split": f"{lang}/{Path(path).name}", "cased": cased, "lower": lower}
+    out = {"split": f"{lang}/{Path(path).name}", "cased": cased, "lower": lower}
+    if Truecaser(nlp).enabled:  # what qualcode.nlp.entities finds in lower-cased text
+        out["lower_truecased"] = score_sentences(nlp, sentences, lower=True, truecase=True)
+    return out
 
 
 def dir_size_bytes(path: Path | str) -> int:
@@ -96,11 +106,9 @@ def mention_key(words: Iterable[str]) -> str:
 def train_mentions(norne_dir: Path | str, lang: str = "nob") -> set[str]:
     """Lower-cased texts of every entity mention in the training split (NDT minus UD dev/test)."""
     from .conll import bio_to_spans
-    from .corpus import split_ndt
+    from .corpus import train_sentences
 
-    files = find_norne(norne_dir, lang)
-    train, _, _ = split_ndt(files.ndt, read_conllu(files.dev) + read_conllu(files.test))
-    return {mention_key(s.words[a:b]) for s in train for a, b, _ in bio_to_spans(s.tags)}
+    return {mention_key(s.words[a:b]) for s in train_sentences(norne_dir, lang) for a, b, _ in bio_to_spans(s.tags)}
 
 
 def unseen_mention_recall(nlp, sentences: Iterable[Sentence], seen: set[str], *,

@@ -121,9 +121,17 @@ def finalize_model(best_dir: Path | str, out_dir: Path | str, *, norne_dir: Path
     if out.exists():
         shutil.rmtree(out)
     shutil.copytree(best, out)
-    scores = None
-    if evaluate:
-        import spacy
+    import spacy
 
-        scores = evaluate_norne(use_blas(spacy.load(out)), norne_dir)
-    return write_meta(out, norne_dir=norne_dir, split=split, scores=scores, config_path=config_path, extra=extra)
+    if config_section(config_path).get("truecase"):
+        from .corpus import train_sentences
+        from .truecase import add_truecase_table, casing_forms
+
+        forms = casing_forms(s.words for s in train_sentences(norne_dir))
+        add_truecase_table(spacy.load(out), forms).vocab.lookups.to_disk(out / "vocab")
+        extra = {**(extra or {}), "truecase": {"forms": len(forms), "source": "training split, mid-sentence spellings"}}
+    meta = write_meta(out, norne_dir=norne_dir, split=split, scores=None, config_path=config_path, extra=extra)
+    if evaluate:  # after the meta: the truecaser reads the lexicon's columns from it
+        meta = write_meta(out, norne_dir=norne_dir, split=split, config_path=config_path, extra=extra,
+                          scores=evaluate_norne(use_blas(spacy.load(out)), norne_dir))
+    return meta

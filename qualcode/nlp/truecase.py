@@ -1,0 +1,111 @@
+"""Capital letters for text typed without them, restored before NER (a unigram truecaser).
+
+The NER model takes a capital letter as strong evidence of a name. In a turn typed all in lower
+case that evidence is gone, and a name the model has never seen is then found only from the
+lexicon table or its context (``docs/nlp.md``). Truecasing puts the evidence back (Lita et al.
+2003). Each word gets the spelling it has most often in the middle of a sentence in the
+training text ("oslo" → "Oslo", "per" → "Per", "og" stays "og"). A word the training text
+never has gets a capital when the model's own lexicon table marks it as a name or a place and,
+in table version 2, not also as an ordinary word.
+
+It applies only to texts that have no capital letter at all (:func:`is_uncased`), so a cased
+transcript is left exactly as it is. Only the case of letters changes, never the length, so
+entity offsets found in the truecased text are offsets into the original text. The spellings
+are stored in the pipeline as the lookups table ``qualcode_truecase``
+(:func:`add_truecase_table`); a pipeline without it is never truecased.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from typing import Iterable
+
+import numpy as np
+
+TABLE = "qualcode_truecase"
+#: Lexicon-table columns that make an unknown word a name or a place (see qualcode.nlp.lexicon).
+NAME_COLUMNS = ("first_name_no", "first_name", "surname", "name_any_locale", "municipality", "country",
+                "place_extra")
+_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+_AFTER_SENTENCE_END = {".", "!", "?", ":", "«", '"', "–", "-", "—"}
+
+
+def is_uncased(text: str) -> bool:
+    """True for a text with letters but no capital letter (typed all in lower case)."""
+    return not any(c.isupper() for c in text) and any(c.isalpha() for c in text)
+
+
+def casing_forms(sentences: Iterable[Iterable[str]]) -> dict[str, str]:
+    """Lower-cased word → its most frequent spelling in mid-sentence position (lower case included:
+    a word the training text writes in lower case is never capitalised by the lexicon rule)."""
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for words in sentences:
+        words = list(words)
+        for i, word in enumerate(words):
+            if i == 0 or words[i - 1] in _AFTER_SENTENCE_END or not word[:1].isalpha():
+                continue
+            counts[word.lower()][word] += 1
+    forms = {}
+    for lower, spellings in counts.items():
+        form = spellings.most_common(1)[0][0]
+        forms[lower] = form if len(form) == len(lower) else lower
+    return dict(sorted(forms.items()))
+
+
+def add_truecase_table(nlp, forms: dict[str, str]):
+    """Store ``forms`` in ``nlp``'s vocab (saved with the pipeline); returns ``nlp``."""
+    lookups = nlp.vocab.lookups
+    if lookups.has_table(TABLE):
+        lookups.remove_table(TABLE)
+    lookups.add_table(TABLE, forms)
+    return nlp
+
+
+class Truecaser:
+    """Truecases uncased texts with the spellings and lexicon table stored in a pipeline."""
+
+    def __init__(self, nlp) -> None:
+        lookups = nlp.vocab.lookups
+        self.forms = lookups.get_table(TABLE) if lookups.has_table(TABLE) else None
+        self.vectors = nlp.vocab.vectors
+        columns = list((nlp.meta.get("qualcode", {}).get("lexicon") or {}).get("features") or [])
+        self.name_columns = [columns.index(c) for c in NAME_COLUMNS if c in columns]
+        self.common_column = columns.index("common_word") if "common_word" in columns else None
+
+    @property
+    def enabled(self) -> bool:
+        return self.forms is not None
+
+    def _row(self, word: str) -> np.ndarray | None:
+        if not self.name_columns or self.vectors.shape[0] == 0:
+            return None
+        from spacy.strings import get_string_id
+
+        row = self.vectors.key2row.get(get_string_id(word), -1)
+        return None if row < 0 else self.vectors.data[row]
+
+    def form(self, word: str) -> str | None:
+        """The spelling of a lower-case ``word`` in cased text, or None to keep it."""
+        if word in self.forms:
+            form = self.forms[word]
+            return form if form != word else None
+        parts = re.split(r"([-'’])", word)
+        out = []
+        for part in parts:
+            row = self._row(part) if part.isalpha() else None
+            name = row is not None and bool(row[self.name_columns].any())
+            common = row is not None and self.common_column is not None and bool(row[self.common_column])
+            out.append(part[:1].upper() + part[1:] if name and not common else part)
+        form = "".join(out)
+        return form if form != word else None
+
+    def __call__(self, text: str) -> str:
+        """``text`` with capitals restored if it is uncased (same length); else ``text`` unchanged."""
+        if not self.enabled or not is_uncased(text):
+            return text
+        chars = list(text)
+        for m in _WORD.finditer(text):
+            form = self.form(m.group())
+            if form and len(form) == m.end() - m.start() and form.lower() == m.group():
+                chars[m.start():m.end()] = form
+        return "".join(chars)

@@ -1,0 +1,89 @@
+"""The truecasing front-end: spellings from training text, names from the lexicon table, offsets kept."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import spacy
+from spacy.strings import get_string_id
+from spacy.vectors import Vectors
+
+from qualcode.nlp import entities, load
+from qualcode.nlp.lexicon import FEATURES_V2
+from qualcode.nlp.train import train_model
+from qualcode.nlp.truecase import Truecaser, add_truecase_table, casing_forms, is_uncased
+
+NORNE = Path(__file__).parent / "fixtures" / "norne"
+V3 = Path(__file__).parents[2] / "qualcode" / "nlp" / "configs" / "ner_v3.cfg"
+
+
+def _pipeline(with_table: bool = True):
+    """A blank pipeline with a hand-made version-2 lexicon table and a truecasing table."""
+    nlp = spacy.blank("nb")
+    ruler = nlp.add_pipe("entity_ruler", name="ner")
+    ruler.add_patterns([{"label": "PER", "pattern": [{"ORTH": "Åse"}, {"ORTH": "Brækhus"}]},
+                        {"label": "GPE_LOC", "pattern": [{"ORTH": "Tromsø"}]}])
+    name, common, both = (np.eye(len(FEATURES_V2), dtype="float32")[i] for i in (0, -1, -1))
+    both = both + name
+    rows = {"åse": name, "tromsø": np.eye(len(FEATURES_V2), dtype="float32")[4], "mai": both, "bor": common}
+    vectors = Vectors(strings=nlp.vocab.strings, data=np.stack(list(rows.values())), name="lex")
+    for i, word in enumerate(rows):
+        for spelling in (word, word.capitalize()):
+            vectors.add(get_string_id(spelling), row=i)
+    nlp.vocab.vectors = vectors
+    nlp.meta["qualcode"] = {"lexicon": {"features": list(FEATURES_V2)}}
+    if with_table:
+        add_truecase_table(nlp, casing_forms([["Hun", "møtte", "Brækhus", "og", "NAV", "i", "mai"],
+                                              ["I", "går", "."], ["Så", "per", "dag"], ["Per", "kom"]]))
+    return nlp
+
+
+def test_is_uncased() -> None:
+    assert is_uncased("åse bor i tromsø.") and is_uncased("ærlig talt")
+    assert not is_uncased("åse bor i Tromsø.") and not is_uncased("123 456") and not is_uncased("")
+
+
+def test_casing_forms_take_the_mid_sentence_spelling() -> None:
+    forms = casing_forms([["Hun", "møtte", "Brækhus"], ["Brækhus", "kom"], ["Det", "er", "NAV"], ["Ja", ".", "Nei"]])
+    assert forms["brækhus"] == "Brækhus" and forms["nav"] == "NAV" and forms["møtte"] == "møtte"
+    assert "hun" not in forms and "det" not in forms  # sentence-initial spellings say nothing
+    assert "nei" not in forms  # after a full stop
+
+
+def test_truecaser_restores_names_and_keeps_ordinary_words() -> None:
+    restore = Truecaser(_pipeline())
+    assert restore.enabled and restore.common_column == len(FEATURES_V2) - 1
+    text = "åse brækhus bor i tromsø, per dag, og nav i mai."
+    out = restore(text)
+    assert out == "Åse Brækhus bor i Tromsø, per dag, og NAV i mai."
+    assert len(out) == len(text) and out.lower() == text
+    assert restore("Åse brækhus bor i tromsø.") == "Åse brækhus bor i tromsø."  # cased text: untouched
+    assert restore("åse-tromsø") == "Åse-Tromsø"  # hyphenated parts one by one
+
+
+def test_a_pipeline_without_the_table_is_never_truecased() -> None:
+    restore = Truecaser(_pipeline(with_table=False))
+    assert not restore.enabled and restore("åse bor i tromsø") == "åse bor i tromsø"
+
+
+def test_entities_of_uncased_text_are_offsets_into_the_original(tmp_path: Path) -> None:
+    _pipeline().to_disk(tmp_path / "p")
+    nlp = load(tmp_path / "p")
+    text = "i går møtte vi åse brækhus i tromsø."
+    found = entities(nlp, [text])[0]
+    assert [(text[e["start"]:e["end"]], e["label"]) for e in found] == [("åse brækhus", "PER"), ("tromsø", "GPE_LOC")]
+    assert entities(nlp, [text], truecase=False) == [[]]
+
+
+def test_a_truecase_recipe_ships_the_table_and_scores_with_it(tmp_path: Path) -> None:
+    config = tmp_path / "ner_tc.cfg"
+    config.write_text(V3.read_text(encoding="utf-8").replace("lexicon = true", "lexicon = true\ntruecase = true"),
+                      encoding="utf-8")
+    tiny = {"training.max_steps": 4, "training.eval_frequency": 2,
+            "components.tok2vec.model.encode.width": 16, "components.tok2vec.model.encode.depth": 1,
+            "components.tok2vec.model.embed.rows": [100, 50, 50, 20]}
+    meta = train_model(NORNE, tmp_path / "model", work_dir=tmp_path / "work", config_path=config, overrides=tiny)
+    assert meta["qualcode"]["truecase"]["forms"] > 0
+    assert {"cased", "lower", "lower_truecased"} <= set(meta["qualcode"]["scores"])
+    restore = Truecaser(load(tmp_path / "model"))
+    assert restore.enabled and restore.name_columns
