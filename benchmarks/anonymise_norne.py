@@ -1,5 +1,5 @@
 """Anonymiser benchmark on NorNE: recall of PER/LOC/GPE_* spans, span precision, recogniser
-ablation, Nynorsk transfer, and speed against plain ``nlp.pipe`` in the same run.
+ablation, the same text lower-cased, Nynorsk transfer, and speed against plain ``nlp.pipe``.
 
     .venv/bin/python benchmarks/anonymise_norne.py [--norne /work/shared/data/norne] [--model NAME_OR_PATH]
                                                    [--split test|dev] [--out PATH]
@@ -100,11 +100,11 @@ VARIANTS = {
 }
 
 
-def run_variant(nlp, docs, on: set[str], propagate: bool):
+def run_variant(nlp, docs, on: set[str], propagate: bool, truecase: bool = True):
     from qualcode.anonymise import Anonymiser, AnonymiseConfig
 
     cfg = AnonymiseConfig(recognisers={n: n in on for n in ("ner", "identifiers", "gazetteers", "denylist")},
-                          propagate=propagate)
+                          propagate=propagate, truecase=truecase)
     return Anonymiser(nlp, cfg).detect_batch([t for t, _ in docs])
 
 
@@ -174,6 +174,15 @@ def main() -> int:
         print(name, result["bokmal"]["variants"][name]["recall"], result["bokmal"]["variants"][name]["precision"],
               flush=True)
     result["bokmal"]["variants"]["baseline: every capitalised word"] = score(docs, capitalised_baseline(docs))
+    # The same documents typed without capitals: truecasing (if the model has a table) against none.
+    lower_docs = [(text.lower(), gold) for text, gold in docs]
+    result["bokmal_lower"] = {"documents": len(lower_docs), "variants": {}}
+    for name, (on, prop), truecase in [("full", VARIANTS["full"], True), ("ner only", VARIANTS["ner only"], True),
+                                       ("full, no truecasing", VARIANTS["full"], False),
+                                       ("ner only, no truecasing", VARIANTS["ner only"], False)]:
+        result["bokmal_lower"]["variants"][name] = score(lower_docs, run_variant(nlp, lower_docs, on, prop, truecase))
+        print("lower", name, result["bokmal_lower"]["variants"][name]["recall"],
+              result["bokmal_lower"]["variants"][name]["precision"], flush=True)
     if args.split == "test" and nno.exists():
         nn_docs = load_docs(nno)
         result["nynorsk"] = {"documents": len(nn_docs), "file": nno.name, "variants": {}}

@@ -115,9 +115,13 @@ class Anonymiser:
     def _raw(self, texts: Sequence[str], n_process: int = 1) -> list[list[Detection]]:
         from ..nlp.ops import one_blas_thread
 
+        from ..nlp.truecase import pipe as truecase_pipe
+
         out = []
+        truecase = self.config.truecase and self.config.enabled("ner")
         with one_blas_thread():
-            docs = self.nlp.pipe(texts, disable=self._disable, batch_size=self.config.batch_size, n_process=n_process)
+            docs = truecase_pipe(self.nlp, texts, truecase=truecase, disable=self._disable,
+                                 batch_size=self.config.batch_size, n_process=n_process)
             for doc in docs:
                 for _, rec in self.recognisers:
                     doc = rec(doc)

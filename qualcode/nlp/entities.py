@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Iterable, Iterator, TypedDict
 
 from .ops import one_blas_thread
-from .truecase import Truecaser
+from .truecase import pipe as truecase_pipe
 
 
 #: Texts per ``nlp.pipe`` batch. Small batches are faster on CPU for the CNN pipeline (the
@@ -25,16 +25,14 @@ def iter_entities(nlp, texts: Iterable[str], *, batch_size: int = DEFAULT_BATCH_
     """Yield, per text, its entities as dicts ``{start, end, label, source="ner"}``.
 
     Only the NER (and what it listens to) runs; other pipes are disabled for speed. A text
-    typed without any capital letter is truecased first when the pipeline has a truecasing
-    table (:mod:`qualcode.nlp.truecase`; same length, so the offsets hold for the original).
+    typed without any capital letter is also read truecased when the pipeline has a truecasing
+    table (:mod:`qualcode.nlp.truecase`); offsets are always into the text as given.
     """
     keep = {"ner", "tok2vec", "transformer", "entity_ruler", "span_ruler"}
     disable = [name for name in nlp.pipe_names if name not in keep]
-    restore = Truecaser(nlp) if truecase else None
-    if restore is not None and restore.enabled:
-        texts = (restore(text) for text in texts)
     with one_blas_thread():
-        for doc in nlp.pipe(texts, batch_size=batch_size, n_process=n_process, disable=disable):
+        for doc in truecase_pipe(nlp, texts, truecase=truecase, batch_size=batch_size, n_process=n_process,
+                                 disable=disable):
             yield [Entity(start=e.start_char, end=e.end_char, label=e.label_, source="ner") for e in doc.ents]
 
 

@@ -13,6 +13,7 @@ from .conll import Sentence, read_conllu
 from .corpus import find_norne, sentences_to_docs
 from .ops import blas_of, one_blas_thread
 from .truecase import Truecaser
+from .truecase import pipe as truecase_pipe
 
 
 def _round(x: float) -> float:
@@ -23,8 +24,8 @@ def score_sentences(nlp, sentences: Iterable[Sentence], *, lower: bool = False, 
                     batch_size: int = 256) -> dict:
     """Exact-span NER scores (percent) of ``nlp`` on gold sentences, re-tokenised from their text.
 
-    With ``truecase``, uncased texts go through the pipeline's truecaser first, as in
-    :func:`qualcode.nlp.entities` (gold spans are matched case-insensitively by position).
+    With ``truecase``, uncased texts are also read truecased, as :func:`qualcode.nlp.entities`
+    reads them (:func:`qualcode.nlp.truecase.pipe`).
     """
     sentences = list(sentences)
     if not sentences:
@@ -32,9 +33,14 @@ def score_sentences(nlp, sentences: Iterable[Sentence], *, lower: bool = False, 
     if "ner" not in nlp.pipe_names:
         raise ModelError("the pipeline has no 'ner' component")
     refs = sentences_to_docs(nlp.vocab, sentences, lower=lower)
-    restore = Truecaser(nlp) if truecase else (lambda text: text)
-    examples = [Example(nlp.make_doc(restore(ref.text)), ref) for ref in refs]
-    scores = nlp.evaluate(examples, batch_size=batch_size)
+    if truecase:  # predicted as qualcode.nlp.entities does it; scored as nlp.evaluate scores ents
+        from spacy.scorer import Scorer
+
+        docs = truecase_pipe(nlp, (ref.text for ref in refs), batch_size=batch_size)
+        scores = Scorer.score_spans([Example(doc, ref) for doc, ref in zip(docs, refs)], "ents")
+    else:
+        examples = [Example(nlp.make_doc(ref.text), ref) for ref in refs]
+        scores = nlp.evaluate(examples, batch_size=batch_size)
     per_type = {
         label: {"p": _round(v["p"]), "r": _round(v["r"]), "f": _round(v["f"])}
         for label, v in sorted((scores.get("ents_per_type") or {}).items())

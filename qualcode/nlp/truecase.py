@@ -13,12 +13,17 @@ transcript is left exactly as it is. Only the case of letters changes, never the
 entity offsets found in the truecased text are offsets into the original text. The spellings
 are stored in the pipeline as the lookups table ``qualcode_truecase``
 (:func:`add_truecase_table`); a pipeline without it is never truecased.
+
+:func:`pipe` reads an uncased text both as typed and truecased and keeps the entities of both
+(the longer span where they overlap): truecasing alone turns "kari nordmann" into
+"Kari nordmann", because "nordmann" is an ordinary word, and the model then finds only "Kari".
 """
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from typing import Iterable
+from itertools import islice
+from typing import Iterable, Iterator
 
 import numpy as np
 
@@ -109,3 +114,39 @@ class Truecaser:
             if form and len(form) == m.end() - m.start() and form.lower() == m.group():
                 chars[m.start():m.end()] = form
         return "".join(chars)
+
+
+def merge_entities(typed, truecased):
+    """``typed`` (a doc of the text as typed) with the entities of its truecased reading added.
+
+    Both docs have the same characters up to case; where entities overlap, the longer one wins
+    (``spacy.util.filter_spans``).
+    """
+    from spacy.util import filter_spans
+
+    spans = list(typed.ents)
+    for ent in truecased.ents:
+        span = typed.char_span(ent.start_char, ent.end_char, label=ent.label_, alignment_mode="expand")
+        if span is not None:
+            spans.append(span)
+    typed.ents = filter_spans(spans)
+    return typed
+
+
+def pipe(nlp, texts: Iterable[str], *, truecase: bool = True, chunk: int = 1000, **pipe_kwargs) -> Iterator:
+    """``nlp.pipe(texts)``, with the entities of each uncased text read truecased as well.
+
+    Docs come in input order and always hold the text as typed. Without a truecasing table in
+    ``nlp`` (or with ``truecase=False``) this is plain ``nlp.pipe``.
+    """
+    restore = Truecaser(nlp)
+    if not (truecase and restore.enabled):
+        yield from nlp.pipe(texts, **pipe_kwargs)
+        return
+    it = iter(texts)
+    while batch := list(islice(it, chunk)):
+        docs = list(nlp.pipe(batch, **pipe_kwargs))
+        uncased = [i for i, text in enumerate(batch) if is_uncased(text)]
+        for i, doc in zip(uncased, nlp.pipe((restore(batch[i]) for i in uncased), **pipe_kwargs)):
+            docs[i] = merge_entities(docs[i], doc)
+        yield from docs

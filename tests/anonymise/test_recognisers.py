@@ -143,3 +143,19 @@ def test_lower_case_first_names_and_dialect_nicknames() -> None:
     text = "Æ snakka med jørgen i går, og Tømmer'n var der. Dag for dag ble tom for liv."
     got = {d.text for d in a.detect(text)}
     assert got == {"jørgen", "Tømmer'n"}  # "dag", "tom", "liv" are ordinary words
+
+
+def test_ner_reads_uncased_text_truecased_when_the_pipeline_has_a_table(nlp) -> None:
+    from qualcode.anonymise import Anonymiser, AnonymiseConfig
+    from qualcode.nlp.truecase import add_truecase_table
+
+    add_truecase_table(nlp, {"torvald": "Torvald", "fjellvik": "Fjellvik", "og": "og"})
+    text = "vi snakket med torvald om fjellvik og sånt."
+    cfg = {"recognisers": {"ner": True, "identifiers": False, "gazetteers": False, "denylist": False},
+           "propagate": False}
+    found = Anonymiser(nlp, AnonymiseConfig(**cfg)).detect_batch([text])[0]
+    assert sorted((text[d.start:d.end], d.label) for d in found) == [("fjellvik", "GPE_LOC"), ("torvald", "PER")]
+    off = Anonymiser(nlp, AnonymiseConfig(**cfg, truecase=False)).detect_batch([text])[0]
+    assert off == []
+    cased = "Vi snakket med torvald om Fjellvik."  # has capitals: read as typed
+    assert [cased[d.start:d.end] for d in Anonymiser(nlp, AnonymiseConfig(**cfg)).detect_batch([cased])[0]] == ["Fjellvik"]

@@ -87,3 +87,18 @@ def test_a_truecase_recipe_ships_the_table_and_scores_with_it(tmp_path: Path) ->
     assert {"cased", "lower", "lower_truecased"} <= set(meta["qualcode"]["scores"])
     restore = Truecaser(load(tmp_path / "model"))
     assert restore.enabled and restore.name_columns
+
+
+def test_pipe_keeps_the_longer_entity_of_the_two_readings() -> None:
+    from qualcode.nlp.truecase import pipe
+
+    nlp = _pipeline()
+    nlp.get_pipe("ner").add_patterns([{"label": "PER", "pattern": [{"LOWER": "kari"}, {"LOWER": "nordmann"}]},
+                                      {"label": "PER", "pattern": [{"ORTH": "Kari"}]}])
+    add_truecase_table(nlp, {"kari": "Kari", "nordmann": "nordmann"})  # "nordmann" is an ordinary word
+    texts = ["jeg møtte kari nordmann og kari.", "Kari Nordmann kom."]
+    docs = list(pipe(nlp, texts))
+    assert [d.text for d in docs] == texts  # always the text as typed
+    assert [(e.text, e.label_) for e in docs[0].ents] == [("kari nordmann", "PER"), ("kari", "PER")]
+    assert [e.text for e in docs[1].ents] == ["Kari Nordmann"]
+    assert [e.text for e in list(pipe(nlp, texts, truecase=False))[0].ents] == ["kari nordmann"]
