@@ -114,7 +114,6 @@ class Anonymiser:
     # -- detection ---------------------------------------------------------------------------
     def _raw(self, texts: Sequence[str], n_process: int = 1) -> list[list[Detection]]:
         from ..nlp.ops import one_blas_thread
-
         from ..nlp.truecase import pipe as truecase_pipe
 
         out = []
