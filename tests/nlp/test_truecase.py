@@ -102,3 +102,12 @@ def test_pipe_keeps_the_longer_entity_of_the_two_readings() -> None:
     assert [(e.text, e.label_) for e in docs[0].ents] == [("kari nordmann", "PER"), ("kari", "PER")]
     assert [e.text for e in docs[1].ents] == ["Kari Nordmann"]
     assert [e.text for e in list(pipe(nlp, texts, truecase=False))[0].ents] == ["kari nordmann"]
+
+
+def test_an_unknown_word_after_a_restored_first_name_is_a_surname() -> None:
+    restore = Truecaser(_pipeline())
+    assert restore("vi møtte åse xylander og mai.") == "vi møtte Åse Xylander og mai."
+    assert restore("vi møtte åse og xylander.") == "vi møtte Åse og xylander."  # not right after the name
+    assert restore("vi møtte åse  xylander.") == "vi møtte Åse  xylander."  # two spaces: not one name
+    assert restore("i tromsø xylander.") == "i Tromsø xylander."  # a place is not a first name
+    assert restore("åse bor i tromsø") == "Åse bor i Tromsø"  # a known ordinary word stays
