@@ -50,7 +50,9 @@ def write_meta(model_dir: Path, *, norne_dir: Path | str, split: dict[str, Any],
                        "hashed NORM/PREFIX/SUFFIX/SHAPE embeddings"
                        + (", a case-free name/place lexicon table as static vectors"
                           if (extra or {}).get("lexicon") else "")
-                       + ", no pretrained vectors, lower-case augmentation.",
+                       + ", no pretrained vectors, lower-case augmentation"
+                       + (", a truecasing table for text typed without capitals"
+                          if (extra or {}).get("truecase") else "") + ".",
         "license": "CC0-1.0 data (NorNE/NDT, see its LICENSE); model trained by qualcode",
         "sources": [{"name": "NorNE (Bokmål)", "url": "https://github.com/ltgoslo/norne",
                      "license": "as NDT"}],
@@ -89,14 +91,15 @@ def train_model(norne_dir: Path | str, out_dir: Path | str, *, work_dir: Path | 
     run_dir = work / "run"
     settings = {"paths.train": str(corpus_dir / "train.spacy"), "paths.dev": str(corpus_dir / "dev.spacy")}
     lexicon_info = None
-    lexicon = config_section(config_path).get("lexicon")
+    section = config_section(config_path)
+    lexicon = section.get("lexicon")
     if lexicon:
         from .lexicon import build_lexicon_vectors
 
         lexicon_info = build_lexicon_vectors(work / "lexicon", version=1 if lexicon is True else int(lexicon))
         settings["paths.vectors"] = lexicon_info["path"]
     settings.update(overrides or {})
-    blas = str(config_section(config_path).get("blas", RECIPE_DEFAULT_BLAS))
+    blas = str(section.get("blas", RECIPE_DEFAULT_BLAS))
     started = time.perf_counter()
     try:
         with training_ops(blas):
@@ -120,9 +123,9 @@ def finalize_model(best_dir: Path | str, out_dir: Path | str, *, norne_dir: Path
     out = Path(out_dir)
     if out.exists():
         shutil.rmtree(out)
-    shutil.copytree(best, out)
     import spacy
 
+    shutil.copytree(best, out)
     if config_section(config_path).get("truecase"):
         from .corpus import train_sentences
         from .truecase import add_truecase_table, casing_forms
