@@ -138,3 +138,8 @@ def register(cli: click.Group) -> None:
             if cased:
                 m = cased["micro"]
                 console.print(f"UD test micro P/R/F {m['p']:.1f}/{m['r']:.1f}/{m['f']:.1f}")
+            if q.get("truecase"):
+                console.print(f"truecasing for text without capitals: {q['truecase']['forms']:,} spellings")
+        from ..nlp.ops import blas_of
+
+        console.print(f"matrix products: {blas_of(nlp) or 'not a thinc CPU pipeline'}")
