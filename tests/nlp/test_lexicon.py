@@ -83,3 +83,28 @@ def test_table_version_2_adds_the_common_word_column_with_shared_rows(tmp_path: 
 
     with pytest.raises(ModelError, match="unknown lexicon table version"):
         features(3)
+
+
+
+def test_table_digest_changes_with_any_word_or_feature() -> None:
+    from qualcode.nlp.lexicon import table_digest
+
+    keys, table = ["kari", "tromsø"], np.eye(2, 8, dtype="float32")
+    base = table_digest(keys, table)
+    assert base == table_digest(list(keys), table.copy())
+    assert table_digest(["kari", "tromso"], table) != base
+    flipped = table.copy()
+    flipped[1, 5] = 1.0
+    assert table_digest(keys, flipped) != base
+
+
+def test_training_tells_whether_the_lists_are_the_shipped_models() -> None:
+    from qualcode.nlp.train import _same_lists_as_shipped
+
+    from qualcode.nlp import load
+
+    shipped = load().meta["qualcode"]["lexicon"]
+    info = {"version": 1, "sha256": shipped["sha256"]}
+    assert _same_lists_as_shipped(info) is True
+    assert _same_lists_as_shipped({**info, "sha256": "0" * 64}) is False
+    assert _same_lists_as_shipped({**info, "version": 2}) is None  # another table version: cannot tell
