@@ -106,16 +106,9 @@ class Store:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A transactional session: commits on success, rolls back on any error."""
-        s = self._sessions()
-        try:
+        """A transactional session: commits on success, rolls back on any error (``sessionmaker.begin``)."""
+        with self._sessions.begin() as s:
             yield s
-            s.commit()
-        except BaseException:
-            s.rollback()
-            raise
-        finally:
-            s.close()
 
     def dispose(self) -> None:
         self.engine.dispose()

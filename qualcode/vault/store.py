@@ -99,15 +99,9 @@ class Vault:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        s = self._sessions()
-        try:
+        """A transactional session: commits on success, rolls back on any error (``sessionmaker.begin``)."""
+        with self._sessions.begin() as s:
             yield s
-            s.commit()
-        except BaseException:
-            s.rollback()
-            raise
-        finally:
-            s.close()
 
     def dispose(self) -> None:
         self.engine.dispose()
