@@ -24,8 +24,7 @@ are stored in the pipeline as the lookups table ``qualcode_truecase``
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
-from itertools import islice
+from collections import Counter, defaultdict, deque
 from typing import Iterable, Iterator
 
 import numpy as np
@@ -151,20 +150,28 @@ def merge_entities(typed, truecased):
     return typed
 
 
-def pipe(nlp, texts: Iterable[str], *, truecase: bool = True, chunk: int = 1000, **pipe_kwargs) -> Iterator:
+def pipe(nlp, texts: Iterable[str], *, truecase: bool = True, **pipe_kwargs) -> Iterator:
     """``nlp.pipe(texts)``, with the entities of each uncased text read truecased as well.
 
-    Docs come in input order and always hold the text as typed. Without a truecasing table in
-    ``nlp`` (or with ``truecase=False``) this is plain ``nlp.pipe``.
+    Docs come in input order and always hold the text as typed. A text that truecasing changes
+    is fed to the same ``nlp.pipe`` stream twice (as typed, then truecased), so batching and
+    ``n_process`` work as usual. Without a truecasing table in ``nlp`` (or with
+    ``truecase=False``) this is plain ``nlp.pipe``.
     """
     restore = Truecaser(nlp)
     if not (truecase and restore.enabled):
         yield from nlp.pipe(texts, **pipe_kwargs)
         return
-    it = iter(texts)
-    while batch := list(islice(it, chunk)):
-        docs = list(nlp.pipe(batch, **pipe_kwargs))
-        uncased = [i for i, text in enumerate(batch) if is_uncased(text)]
-        for i, doc in zip(uncased, nlp.pipe((restore(batch[i]) for i in uncased), **pipe_kwargs)):
-            docs[i] = merge_entities(docs[i], doc)
-        yield from docs
+    twice: deque[bool] = deque()  # per text fed: is its truecased reading next in the stream?
+
+    def feed() -> Iterator[str]:
+        for text in texts:
+            restored = restore(text)
+            twice.append(restored != text)
+            yield text
+            if restored != text:
+                yield restored
+
+    docs = nlp.pipe(feed(), **pipe_kwargs)
+    for doc in docs:
+        yield merge_entities(doc, next(docs)) if twice.popleft() else doc
