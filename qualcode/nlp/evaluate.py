@@ -21,11 +21,11 @@ def _round(x: float) -> float:
 
 
 def score_sentences(nlp, sentences: Iterable[Sentence], *, lower: bool = False, truecase: bool = False,
-                    batch_size: int = 256) -> dict:
+                    batch_size: int = 256, **truecase_options) -> dict:
     """Exact-span NER scores (percent) of ``nlp`` on gold sentences, re-tokenised from their text.
 
     With ``truecase``, uncased texts are also read truecased, as :func:`qualcode.nlp.entities`
-    reads them (:func:`qualcode.nlp.truecase.pipe`).
+    reads them (:func:`qualcode.nlp.truecase.pipe`, which takes ``truecase_options``).
     """
     sentences = list(sentences)
     if not sentences:
@@ -36,7 +36,7 @@ def score_sentences(nlp, sentences: Iterable[Sentence], *, lower: bool = False, 
     if truecase:  # predicted as qualcode.nlp.entities does it; scored as nlp.evaluate scores ents
         from spacy.scorer import Scorer
 
-        docs = truecase_pipe(nlp, (ref.text for ref in refs), batch_size=batch_size)
+        docs = truecase_pipe(nlp, (ref.text for ref in refs), batch_size=batch_size, **truecase_options)
         scores = Scorer.score_spans([Example(doc, ref) for doc, ref in zip(docs, refs)], "ents")
     else:
         examples = [Example(nlp.make_doc(ref.text), ref) for ref in refs]

@@ -71,7 +71,8 @@ def add_truecase_table(nlp, forms: dict[str, str]):
 class Truecaser:
     """Truecases uncased texts with the spellings and lexicon table stored in a pipeline."""
 
-    def __init__(self, nlp) -> None:
+    def __init__(self, nlp, *, surname_rule: bool = True) -> None:
+        self.surname_rule = surname_rule
         lookups = nlp.vocab.lookups
         self.forms = lookups.get_table(TABLE) if lookups.has_table(TABLE) else None
         self.vectors = nlp.vocab.vectors
@@ -124,7 +125,7 @@ class Truecaser:
         for m in _WORD.finditer(text):
             word = m.group()
             form = self.form(word)
-            if (form is None and after_name >= 0 and text[after_name:m.start()] == " "
+            if (form is None and self.surname_rule and after_name >= 0 and text[after_name:m.start()] == " "
                     and word not in self.forms and len(word) > 1 and not self._ordinary_word(word)):
                 form = word[:1].upper() + word[1:]  # a word the training text never has, after a first name
             if form and len(form) == m.end() - m.start() and form.lower() == word:
@@ -150,15 +151,18 @@ def merge_entities(typed, truecased):
     return typed
 
 
-def pipe(nlp, texts: Iterable[str], *, truecase: bool = True, **pipe_kwargs) -> Iterator:
+def pipe(nlp, texts: Iterable[str], *, truecase: bool = True, union: bool = True,
+         truecaser: Truecaser | None = None, **pipe_kwargs) -> Iterator:
     """``nlp.pipe(texts)``, with the entities of each uncased text read truecased as well.
 
     Docs come in input order and always hold the text as typed. A text that truecasing changes
     is fed to the same ``nlp.pipe`` stream twice (as typed, then truecased), so batching and
     ``n_process`` work as usual. Without a truecasing table in ``nlp`` (or with
-    ``truecase=False``) this is plain ``nlp.pipe``.
+    ``truecase=False``) this is plain ``nlp.pipe``. ``union=False`` keeps only the truecased
+    reading's entities and ``truecaser`` replaces the default one (both for comparisons:
+    ``benchmarks/nlp_truecase.py``).
     """
-    restore = Truecaser(nlp)
+    restore = truecaser or Truecaser(nlp)
     if not (truecase and restore.enabled):
         yield from nlp.pipe(texts, **pipe_kwargs)
         return
@@ -174,4 +178,8 @@ def pipe(nlp, texts: Iterable[str], *, truecase: bool = True, **pipe_kwargs) -> 
 
     docs = nlp.pipe(feed(), **pipe_kwargs)
     for doc in docs:
-        yield merge_entities(doc, next(docs)) if twice.popleft() else doc
+        if twice.popleft():
+            if not union:
+                doc.ents = []
+            doc = merge_entities(doc, next(docs))
+        yield doc

@@ -111,3 +111,15 @@ def test_an_unknown_word_after_a_restored_first_name_is_a_surname() -> None:
     assert restore("vi møtte åse  xylander.") == "vi møtte Åse  xylander."  # two spaces: not one name
     assert restore("i tromsø xylander.") == "i Tromsø xylander."  # a place is not a first name
     assert restore("åse bor i tromsø") == "Åse bor i Tromsø"  # a known ordinary word stays
+
+
+def test_the_comparison_knobs_union_and_surname_rule() -> None:
+    from qualcode.nlp.truecase import pipe
+
+    nlp = _pipeline()
+    nlp.get_pipe("ner").add_patterns([{"label": "PER", "pattern": [{"LOWER": "kari"}, {"LOWER": "nordmann"}]},
+                                      {"label": "PER", "pattern": [{"ORTH": "Kari"}]}])
+    add_truecase_table(nlp, {"kari": "Kari", "nordmann": "nordmann"})
+    doc = next(pipe(nlp, ["jeg møtte kari nordmann."], union=False))
+    assert [e.text for e in doc.ents] == ["kari"]  # only the truecased reading
+    assert Truecaser(_pipeline(), surname_rule=False)("åse xylander") == "Åse xylander"
