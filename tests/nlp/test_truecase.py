@@ -117,7 +117,7 @@ def test_the_comparison_knobs_union_and_surname_rule() -> None:
     from qualcode.nlp.truecase import pipe
 
     nlp = _pipeline()
-    nlp.get_pipe("ner").add_patterns([{"label": "PER", "pattern": [{"LOWER": "kari"}, {"LOWER": "nordmann"}]},
+    nlp.get_pipe("ner").add_patterns([{"label": "PER", "pattern": [{"ORTH": "kari"}, {"ORTH": "nordmann"}]},
                                       {"label": "PER", "pattern": [{"ORTH": "Kari"}]}])
     add_truecase_table(nlp, {"kari": "Kari", "nordmann": "nordmann"})
     doc = next(pipe(nlp, ["jeg møtte kari nordmann."], union=False))
