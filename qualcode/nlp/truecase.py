@@ -27,7 +27,7 @@ import re
 from collections import Counter, defaultdict, deque
 from typing import Iterable, Iterator
 
-import numpy as np
+from spacy.strings import get_string_id
 
 TABLE = "qualcode_truecase"
 #: Lexicon-table columns that make an unknown word a name or a place (see qualcode.nlp.lexicon).
@@ -79,19 +79,18 @@ class Truecaser:
         columns = list((nlp.meta.get("qualcode", {}).get("lexicon") or {}).get("features") or [])
         self.name_columns = [columns.index(c) for c in NAME_COLUMNS if c in columns]
         self.person_columns = [columns.index(c) for c in NAME_COLUMNS[:4] if c in columns]
-        self.common_column = columns.index("common_word") if "common_word" in columns else None
+        self.common_columns = [columns.index("common_word")] if "common_word" in columns else []
 
     @property
     def enabled(self) -> bool:
         return self.forms is not None
 
-    def _row(self, word: str) -> np.ndarray | None:
-        if not self.name_columns or self.vectors.shape[0] == 0:
-            return None
-        from spacy.strings import get_string_id
-
+    def _is(self, word: str, columns: list[int]) -> bool:
+        """Whether the lexicon table marks ``word`` in any of ``columns``."""
+        if not columns or self.vectors.shape[0] == 0:
+            return False
         row = self.vectors.key2row.get(get_string_id(word), -1)
-        return None if row < 0 else self.vectors.data[row]
+        return row >= 0 and bool(self.vectors.data[row][columns].any())
 
     def form(self, word: str) -> str | None:
         """The spelling of a lower-case ``word`` in cased text, or None to keep it."""
@@ -101,20 +100,10 @@ class Truecaser:
         parts = re.split(r"([-'’])", word)
         out = []
         for part in parts:
-            row = self._row(part) if part.isalpha() else None
-            name = row is not None and bool(row[self.name_columns].any())
-            common = row is not None and self.common_column is not None and bool(row[self.common_column])
-            out.append(part[:1].upper() + part[1:] if name and not common else part)
+            name = part.isalpha() and self._is(part, self.name_columns) and not self._is(part, self.common_columns)
+            out.append(part[:1].upper() + part[1:] if name else part)
         form = "".join(out)
         return form if form != word else None
-
-    def _person_name(self, word: str) -> bool:
-        row = self._row(word)
-        return row is not None and bool(row[self.person_columns].any())
-
-    def _ordinary_word(self, word: str) -> bool:
-        row = self._row(word)
-        return row is not None and self.common_column is not None and bool(row[self.common_column])
 
     def __call__(self, text: str) -> str:
         """``text`` with capitals restored if it is uncased (same length); else ``text`` unchanged."""
@@ -126,11 +115,11 @@ class Truecaser:
             word = m.group()
             form = self.form(word)
             if (form is None and self.surname_rule and after_name >= 0 and text[after_name:m.start()] == " "
-                    and word not in self.forms and len(word) > 1 and not self._ordinary_word(word)):
+                    and word not in self.forms and len(word) > 1 and not self._is(word, self.common_columns)):
                 form = word[:1].upper() + word[1:]  # a word the training text never has, after a first name
             if form and len(form) == m.end() - m.start() and form.lower() == word:
                 chars[m.start():m.end()] = form
-            after_name = m.end() if form and form[:1].isupper() and self._person_name(word) else -1
+            after_name = m.end() if form and form[:1].isupper() and self._is(word, self.person_columns) else -1
         return "".join(chars)
 
 

@@ -52,7 +52,7 @@ def test_casing_forms_take_the_mid_sentence_spelling() -> None:
 
 def test_truecaser_restores_names_and_keeps_ordinary_words() -> None:
     restore = Truecaser(_pipeline())
-    assert restore.enabled and restore.common_column == len(FEATURES_V2) - 1
+    assert restore.enabled and restore.common_columns == [len(FEATURES_V2) - 1]
     text = "åse brækhus bor i tromsø, per dag, og nav i mai."
     out = restore(text)
     assert out == "Åse Brækhus bor i Tromsø, per dag, og NAV i mai."
