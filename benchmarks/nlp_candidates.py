@@ -24,10 +24,7 @@ import spacy
 
 from qualcode.nlp import shipped_model_path, use_blas
 from qualcode.nlp.corpus import DEFAULT_NORNE
-from qualcode.nlp.conll import read_conllu
-from qualcode.nlp.corpus import find_norne
-from qualcode.nlp.evaluate import (dir_size_bytes, evaluate_norne, train_mentions, unseen_mention_recall,
-                                   words_per_second)
+from qualcode.nlp.evaluate import dir_size_bytes, evaluate_norne, train_mentions, words_per_second
 
 sys.path.insert(0, str(Path(__file__).parent))
 from nlp_ner import speed_texts  # noqa: E402
@@ -41,11 +38,8 @@ SPEED_TARGET = 20_000  # words per CPU-second
 def figures(path: Path, norne: Path, texts: list[str], seen: set[str]) -> dict:
     """Dev (selection) and test (report) scores, speed and size of one pipeline folder."""
     nlp = use_blas(spacy.load(path))  # the backend qualcode.nlp.load uses
-    files = find_norne(norne)
-    dev = evaluate_norne(nlp, norne, split="dev")
-    test = evaluate_norne(nlp, norne, split="test")
-    dev["unseen"] = unseen_mention_recall(nlp, read_conllu(files.dev), seen)
-    test["unseen"] = unseen_mention_recall(nlp, read_conllu(files.test), seen)
+    dev = evaluate_norne(nlp, norne, split="dev", seen=seen)
+    test = evaluate_norne(nlp, norne, split="test", seen=seen)
     speed = words_per_second(nlp, texts, repeats=2)
 
     def pick(s: dict) -> dict:

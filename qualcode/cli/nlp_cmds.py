@@ -93,17 +93,13 @@ def register(cli: click.Group) -> None:
     def evaluate_cmd(state: CliState, norne_dir: Path, split: str, out_file: Path | None, as_json: bool) -> None:
         """Exact-span P/R/F per label and micro on NorNE's UD split, cased and lower-cased."""
         from ..nlp import load
-        from ..nlp.conll import read_conllu
-        from ..nlp.corpus import find_norne
-        from ..nlp.evaluate import evaluate_norne, train_mentions, unseen_mention_recall
+        from ..nlp.evaluate import evaluate_norne, train_mentions
 
         name = model_choice(state)
         nlp = load(name)
         result = {"model": name or "shipped", "pipeline": f"{nlp.meta.get('lang')}_{nlp.meta.get('name')}",
-                  "version": nlp.meta.get("version"), **evaluate_norne(nlp, norne_dir, split=split)}
-        files = find_norne(norne_dir)
-        result["unseen"] = unseen_mention_recall(nlp, read_conllu(files.dev if split == "dev" else files.test),
-                                                 train_mentions(norne_dir))
+                  "version": nlp.meta.get("version"),
+                  **evaluate_norne(nlp, norne_dir, split=split, seen=train_mentions(norne_dir))}
         if out_file is not None:
             out_file.parent.mkdir(parents=True, exist_ok=True)
             out_file.write_text(json.dumps(result, indent=2), encoding="utf-8")

@@ -59,9 +59,11 @@ def score_sentences(nlp, sentences: Iterable[Sentence], *, lower: bool = False, 
     }
 
 
-def evaluate_norne(nlp, norne_dir: Path | str, *, split: str = "test", lang: str = "nob") -> dict:
+def evaluate_norne(nlp, norne_dir: Path | str, *, split: str = "test", lang: str = "nob",
+                   seen: set[str] | None = None) -> dict:
     """Scores on the cased and the lower-cased UD split (``test`` or ``dev``); also on the
-    lower-cased split after truecasing when the pipeline has a truecasing table."""
+    lower-cased split after truecasing when the pipeline has a truecasing table, and, given the
+    training mentions ``seen`` (:func:`train_mentions`), the unseen-mention recall."""
     files = find_norne(norne_dir, lang)
     path = {"test": files.test, "dev": files.dev}.get(split)
     if path is None:
@@ -72,6 +74,8 @@ def evaluate_norne(nlp, norne_dir: Path | str, *, split: str = "test", lang: str
     out = {"split": f"{lang}/{Path(path).name}", "cased": cased, "lower": lower}
     if Truecaser(nlp).enabled:  # what qualcode.nlp.entities finds in lower-cased text
         out["lower_truecased"] = score_sentences(nlp, sentences, lower=True, truecase=True)
+    if seen is not None:
+        out["unseen"] = unseen_mention_recall(nlp, sentences, seen)
     return out
 
 
@@ -129,11 +133,11 @@ def unseen_mention_recall(nlp, sentences: Iterable[Sentence], seen: set[str], *,
             if mention_key(t.text for t in e) not in seen]
     docs = list(nlp.pipe((ref.text for ref in refs), batch_size=batch_size))
     found = {(i, e.start_char, e.end_char, e.label_) for i, doc in enumerate(docs) for e in doc.ents}
-    hits = sum(1 for g in gold if g in found)
     by_label: dict[str, list[int]] = {}
     for g in gold:
         by_label.setdefault(g[3], [0, 0])
         by_label[g[3]][0] += g in found
         by_label[g[3]][1] += 1
+    hits = sum(h for h, _ in by_label.values())
     return {"recall": _round(hits / len(gold)) if gold else None, "entities": len(gold),
             "per_label": {k: {"r": _round(h / n), "n": n} for k, (h, n) in sorted(by_label.items())}}
