@@ -35,19 +35,23 @@ def _read_list(name: str) -> list[str]:
 NAME_LOCALES = ("no_NO", "da_DK", "sv_SE", "fi_FI", "en_US", "en_GB")
 
 
-def _faker_names(attr_names: tuple[str, ...]) -> set[str]:
+def _provider_names(locale: str, attr_names: tuple[str, ...]) -> list[str]:
+    """The names in some list attributes of one Faker person provider (weighted dicts included)."""
     import importlib
 
-    out: set[str] = set()
-    for loc in NAME_LOCALES:
-        provider = importlib.import_module(f"faker.providers.person.{loc}").Provider
-        for attr in attr_names:
-            values = getattr(provider, attr, ())
-            if isinstance(values, dict):  # weighted lists
-                values = list(values)
-            if isinstance(values, (list, tuple, set, frozenset)):
-                out.update(str(v) for v in values)
+    provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+    out: list[str] = []
+    for attr in attr_names:
+        values = getattr(provider, attr, ())
+        if isinstance(values, dict):  # weighted lists
+            values = list(values)
+        if isinstance(values, (list, tuple, set, frozenset)):
+            out.extend(str(v) for v in values)
     return out
+
+
+def _faker_names(attr_names: tuple[str, ...]) -> set[str]:
+    return {name for loc in NAME_LOCALES for name in _provider_names(loc, attr_names)}
 
 
 @lru_cache(maxsize=1)
@@ -81,7 +85,6 @@ def names_any_locale() -> frozenset[str]:
     Broad and noisy (it holds ordinary words of many languages); the NER recipe uses it as one
     weak feature, the anonymiser does not use it.
     """
-    import importlib
     import pkgutil
     import unicodedata
 
@@ -90,16 +93,9 @@ def names_any_locale() -> frozenset[str]:
     def latin(word: str) -> bool:
         return all("LATIN" in unicodedata.name(c, "") for c in word if c.isalpha())
 
-    out: set[str] = set()
-    for module in pkgutil.iter_modules(person.__path__):
-        provider = importlib.import_module(f"faker.providers.person.{module.name}").Provider
-        for attr in ("first_names", "first_names_male", "first_names_female", "last_names"):
-            values = getattr(provider, attr, ())
-            if isinstance(values, dict):
-                values = list(values)
-            if isinstance(values, (list, tuple)):
-                out.update(str(v) for v in values if latin(str(v)))
-    return frozenset(out)
+    attrs = ("first_names", "first_names_male", "first_names_female", "last_names")
+    return frozenset(name for module in pkgutil.iter_modules(person.__path__)
+                     for name in _provider_names(module.name, attrs) if latin(name))
 
 
 @lru_cache(maxsize=1)
