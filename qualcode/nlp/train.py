@@ -101,18 +101,43 @@ def train_model(norne_dir: Path | str, out_dir: Path | str, *, work_dir: Path | 
         settings["paths.vectors"] = lexicon_info["path"]
     settings.update(overrides or {})
     blas = str(section.get("blas", RECIPE_DEFAULT_BLAS))
+    companion_config = companion_config_path(config_path)
     started = time.perf_counter()
-    try:
-        with training_ops(blas):
-            spacy_train(Path(config_path), run_dir, overrides=settings)
-    except SystemExit as exc:  # spaCy's CLI helpers exit on bad configs
-        raise ModelError(f"training with {config_path} failed (exit {exc.code})") from exc
+    with training_ops(blas):
+        _spacy_train(spacy_train, Path(config_path), run_dir, settings)
+        if companion_config is not None:  # the case-free companion: same corpus, same lexicon table
+            _spacy_train(spacy_train, companion_config, work / "run_uncased", settings)
     seconds = time.perf_counter() - started
     return finalize_model(run_dir / "model-best", out_dir, norne_dir=norne_dir, split=split,
-                          config_path=config_path, evaluate=evaluate, extra={"training_seconds": round(seconds), "blas": blas,
+                          config_path=config_path, evaluate=evaluate,
+                          companion_dir=work / "run_uncased" / "model-best" if companion_config else None,
+                          extra={"training_seconds": round(seconds), "blas": blas,
                                  **({"lexicon": {k: lexicon_info[k] for k in ("rows", "words", "version", "features", "sha256",
                                                                  "same_lists_as_shipped")}}
                                     if lexicon_info else {})})
+
+
+def _spacy_train(spacy_train, config: Path, run_dir: Path, settings: dict[str, Any]) -> None:
+    try:
+        spacy_train(config, run_dir, overrides=settings)
+    except SystemExit as exc:  # spaCy's CLI helpers exit on bad configs
+        raise ModelError(f"training with {config} failed (exit {exc.code})") from exc
+
+
+def companion_config_path(config_path: Path | str) -> Path | None:
+    """The recipe of the case-free companion (``[qualcode] companion``, a config file next to
+    ``config_path``), or None. Its lexicon setting must be the main recipe's: the companion reads
+    the main pipeline's table."""
+    section = config_section(config_path)
+    name = section.get("companion")
+    if not name:
+        return None
+    path = Path(config_path).parent / str(name)
+    if not path.is_file():
+        raise ModelError(f"{config_path}: companion recipe {name} not found next to it")
+    if config_section(path).get("lexicon") != section.get("lexicon"):
+        raise ModelError(f"{path}: its lexicon setting differs from {Path(config_path).name}'s")
+    return path
 
 
 def _same_lists_as_shipped(lexicon_info: dict[str, Any]) -> bool | None:
@@ -134,11 +159,14 @@ def _same_lists_as_shipped(lexicon_info: dict[str, Any]) -> bool | None:
 
 def finalize_model(best_dir: Path | str, out_dir: Path | str, *, norne_dir: Path | str, split: dict[str, Any],
                    config_path: Path | str = CONFIG_PATH, evaluate: bool = True,
-                   extra: dict[str, Any] | None = None) -> dict:
-    """Copy a trained pipeline to ``out_dir``, score it on the UD test split and write its meta."""
+                   companion_dir: Path | str | None = None, extra: dict[str, Any] | None = None) -> dict:
+    """Copy a trained pipeline to ``out_dir`` (with the truecasing table and the case-free
+    companion from ``companion_dir`` when the recipe has them), score it on the UD test split and
+    write its meta."""
     best = Path(best_dir)
-    if not (best / "config.cfg").is_file():
-        raise ModelError(f"no trained pipeline in {best}")
+    for folder in (best, *([Path(companion_dir)] if companion_dir else [])):
+        if not (folder / "config.cfg").is_file():
+            raise ModelError(f"no trained pipeline in {folder}")
     out = Path(out_dir)
     if out.exists():
         shutil.rmtree(out)
@@ -152,6 +180,16 @@ def finalize_model(best_dir: Path | str, out_dir: Path | str, *, norne_dir: Path
         forms = casing_forms(s.words for s in train_sentences(norne_dir))
         add_truecase_table(spacy.load(out), forms).vocab.lookups.to_disk(out / "vocab")
         extra = {**(extra or {}), "truecase": {"forms": len(forms), "source": "training split, mid-sentence spellings"}}
+    if companion_dir:
+        from .uncased import add_companion
+
+        companion_config = companion_config_path(config_path)
+        add_companion(spacy.load(out), spacy.load(companion_dir)).to_disk(out)
+        trained = json.loads((Path(companion_dir) / "meta.json").read_text(encoding="utf-8"))
+        extra = {**(extra or {}), "uncased_companion": {
+            "recipe": companion_config.name if companion_config else None,
+            "recipe_version": recipe_version(companion_config) if companion_config else None,
+            "dev_lowercased_f": round(100 * float((trained.get("performance") or {}).get("ents_f") or 0), 2)}}
     meta = write_meta(out, norne_dir=norne_dir, split=split, scores=None, config_path=config_path, extra=extra)
     if evaluate:  # after the meta: the truecaser reads the lexicon's columns from it
         meta = write_meta(out, norne_dir=norne_dir, split=split, config_path=config_path, extra=extra,

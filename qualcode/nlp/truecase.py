@@ -123,52 +123,86 @@ class Truecaser:
         return "".join(chars)
 
 
-def merge_entities(typed, truecased):
-    """``typed`` (a doc of the text as typed) with the entities of its truecased reading added.
-
-    Both docs have the same characters up to case; where entities overlap, the longer one wins
-    (``spacy.util.filter_spans``), and of two equal spans the truecased reading's.
+def merge_entities(doc, other, *, other_wins: bool = True):
+    """``doc`` with the entities of ``other`` (another reading of the same characters up to case)
+    added. Where entities overlap, the longer one wins (``spacy.util.filter_spans``); of two equal
+    spans, ``other``'s with ``other_wins``, else ``doc``'s.
     """
     from spacy.util import filter_spans
 
     spans = []
-    for ent in truecased.ents:
-        span = typed.char_span(ent.start_char, ent.end_char, label=ent.label_, alignment_mode="expand")
+    for ent in other.ents:
+        span = doc.char_span(ent.start_char, ent.end_char, label=ent.label_, alignment_mode="expand")
         if span is not None:
             spans.append(span)
-    typed.ents = filter_spans(spans + list(typed.ents))  # same span: the truecased reading's label
-    return typed
+    own = list(doc.ents)
+    doc.ents = filter_spans(spans + own if other_wins else own + spans)
+    return doc
 
 
 def pipe(nlp, texts: Iterable[str], *, truecase: bool = True, union: bool = True,
-         truecaser: Truecaser | None = None, **pipe_kwargs) -> Iterator:
-    """``nlp.pipe(texts)``, with the entities of each uncased text read truecased as well.
+         truecaser: Truecaser | None = None, companion: bool = True, keep_typed: bool = False,
+         **pipe_kwargs) -> Iterator:
+    """``nlp.pipe(texts)``, with each uncased text also read truecased and by the companion.
 
-    Docs come in input order and always hold the text as typed. A text that truecasing changes
-    is fed to the same ``nlp.pipe`` stream twice (as typed, then truecased), so batching and
-    ``n_process`` work as usual. Without a truecasing table in ``nlp`` (or with
-    ``truecase=False``) this is plain ``nlp.pipe``. ``union=False`` keeps only the truecased
-    reading's entities and ``truecaser`` replaces the default one (both for comparisons:
-    ``benchmarks/nlp_truecase.py``).
+    Docs come in input order and always hold the text as typed. Without the case-free companion
+    (:mod:`qualcode.nlp.uncased`), an uncased text that truecasing changes is fed to the same
+    ``nlp.pipe`` stream twice (as typed, then truecased) and the entities of both readings are
+    kept. With the companion, the pipeline reads only the truecased text and the companion reads
+    the text as typed; their entities are merged, the companion's label winning on equal spans
+    (round v7 in ``docs/nlp.md``). Batching and ``n_process`` work as usual. Without a truecasing
+    table and a companion (or with ``truecase=False``) this is plain ``nlp.pipe``.
+
+    For comparisons (``benchmarks/``): ``union=False`` keeps only the truecased reading,
+    ``companion=False`` leaves the companion out, ``keep_typed=True`` also keeps the pipeline's
+    reading of the text as typed when there is a companion, and ``truecaser`` replaces the
+    default truecaser.
     """
+    from . import uncased
+
     restore = truecaser or Truecaser(nlp)
-    if not (truecase and restore.enabled):
+    extra = uncased.companion(nlp) if companion else None
+    if not (truecase and (restore.enabled or extra is not None)):
         yield from nlp.pipe(texts, **pipe_kwargs)
         return
-    twice: deque[bool] = deque()  # per text fed: is its truecased reading next in the stream?
+    keep_typed = union and (keep_typed or extra is None)
+    marks: deque[tuple[str, bool, bool]] = deque()  # per text: (text, uncased?, truecased reading follows?)
 
     def feed() -> Iterator[str]:
         for text in texts:
-            restored = restore(text)
-            twice.append(restored != text)
-            yield text
+            restored = restore(text) if restore.enabled else text
+            is_lower = extra is not None and is_uncased(text)
+            again = restored != text and (keep_typed or not is_lower)
+            marks.append((text, is_lower, again))
+            if again or restored == text:
+                yield text
             if restored != text:
                 yield restored
 
     docs = nlp.pipe(feed(), **pipe_kwargs)
-    for doc in docs:
-        if twice.popleft():
-            if not union:
-                doc.ents = []
-            doc = merge_entities(doc, next(docs))
-        yield doc
+
+    def readings() -> Iterator[tuple]:
+        for doc in docs:
+            text, is_lower, again = marks.popleft()
+            if again:
+                if not keep_typed:
+                    doc.ents = []
+                doc = merge_entities(doc, next(docs))
+            yield text, doc, is_lower
+
+    if extra is None:
+        for _, doc, _ in readings():
+            yield doc
+        return
+    from spacy.util import minibatch
+
+    size = pipe_kwargs.get("batch_size") or 32
+    for chunk in minibatch(readings(), size):
+        found = extra.pipe((nlp.make_doc(text) for text, _, is_lower in chunk if is_lower), batch_size=size)
+        for text, doc, is_lower in chunk:
+            if not is_lower:
+                yield doc
+            elif doc.text == text:  # the pipeline read the text as typed: the companion's labels win
+                yield merge_entities(doc, next(found))
+            else:  # the pipeline read only the truecased text
+                yield merge_entities(next(found), doc, other_wins=False)
