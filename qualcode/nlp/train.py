@@ -105,7 +105,8 @@ def train_model(norne_dir: Path | str, out_dir: Path | str, *, work_dir: Path | 
     started = time.perf_counter()
     with training_ops(blas):
         _spacy_train(spacy_train, Path(config_path), run_dir, settings)
-        if companion_config is not None:  # the case-free companion: same corpus, same lexicon table
+    if companion_config is not None:  # the case-free companion: same corpus, same lexicon table
+        with training_ops(str(config_section(companion_config).get("blas", RECIPE_DEFAULT_BLAS))):
             _spacy_train(spacy_train, companion_config, work / "run_uncased", settings)
     seconds = time.perf_counter() - started
     return finalize_model(run_dir / "model-best", out_dir, norne_dir=norne_dir, split=split,
@@ -173,18 +174,27 @@ def finalize_model(best_dir: Path | str, out_dir: Path | str, *, norne_dir: Path
     import spacy
 
     shutil.copytree(best, out)
-    if config_section(config_path).get("truecase"):
+    section = config_section(config_path)
+    if section.get("truecase"):
         from .corpus import train_sentences
         from .truecase import add_truecase_table, casing_forms
 
         forms = casing_forms(s.words for s in train_sentences(norne_dir))
         add_truecase_table(spacy.load(out), forms).vocab.lookups.to_disk(out / "vocab")
         extra = {**(extra or {}), "truecase": {"forms": len(forms), "source": "training split, mid-sentence spellings"}}
-    if companion_dir:
+    if companion_dir or section.get("compact"):
+        from .lexicon import save_compact
         from .uncased import add_companion
 
+        nlp = spacy.load(out)
+        if companion_dir:
+            add_companion(nlp, spacy.load(companion_dir))
+        if section.get("compact"):
+            save_compact(nlp, out)
+        else:
+            nlp.to_disk(out)
+    if companion_dir:
         companion_config = companion_config_path(config_path)
-        add_companion(spacy.load(out), spacy.load(companion_dir)).to_disk(out)
         trained = json.loads((Path(companion_dir) / "meta.json").read_text(encoding="utf-8"))
         extra = {**(extra or {}), "uncased_companion": {
             "recipe": companion_config.name if companion_config else None,
