@@ -108,3 +108,58 @@ def test_training_tells_whether_the_lists_are_the_shipped_models() -> None:
     assert _same_lists_as_shipped(info) is True
     assert _same_lists_as_shipped({**info, "sha256": "0" * 64}) is False
     assert _same_lists_as_shipped({**info, "version": 2}) is None  # another table version: cannot tell
+
+
+def test_table_version_3_adds_world_places_and_genitives(monkeypatch) -> None:
+    import qualcode.lexicons as lexicons
+    from qualcode.nlp.lexicon import FEATURES_V3
+
+    monkeypatch.setattr(lexicons, "world_places", lambda: frozenset({"Bamako", "Elnesvågen", "Tromsø"}))
+    keys, table = lexicon_table(3)
+    row = dict(zip(keys, table))
+    col = {name: i for i, name in enumerate(FEATURES_V3)}
+    assert table.shape == (len(keys), len(FEATURES_V3)) and keys == sorted(keys)
+    assert row["bamako"][col["place_world"]] == 1.0 and row["tromsø"][col["municipality"]] == 1.0
+    assert (row["bamakos"] == row["bamako"]).all() and (row["tromsøs"] == row["tromsø"]).all()  # genitives
+    assert (row["solveigs"] == row["solveig"]).all()
+    assert "bamakoss" not in keys  # no genitive after a final s
+    assert spellings("tromsø", 3) == ["tromsø", "Tromsø"] and "TROMSØ" in spellings("tromsø")
+
+
+def test_save_compact_stores_each_row_once_and_keeps_predictions(tmp_path: Path) -> None:
+    import json
+
+    from qualcode.nlp.lexicon import save_compact
+    from spacy.strings import get_string_id
+    from spacy.vectors import Vectors
+
+    nlp = spacy.blank("nb")
+    nlp.add_pipe("entity_ruler", name="ner").add_patterns([{"label": "PER", "pattern": "Åse"}])
+    data = np.array([[1, 0], [1, 0], [0, 1]], dtype="float32")
+    vectors = Vectors(strings=nlp.vocab.strings, data=data, name="lex")
+    for i, word in enumerate(["åse", "kari", "oslo"]):
+        vectors.add(get_string_id(word), row=i)
+    nlp.vocab.vectors = vectors
+    nlp("Åse og Kari bor i Oslo, sa hun.")  # fills the string store
+    save_compact(nlp, tmp_path / "p")
+    back = spacy.load(tmp_path / "p")
+    assert back.vocab.vectors.shape == (2, 2)
+    for word in ("åse", "kari", "oslo"):
+        assert (back.vocab.vectors[get_string_id(word)] == nlp.vocab.vectors[get_string_id(word)]).all()
+    assert json.loads((tmp_path / "p" / "vocab" / "strings.json").read_text(encoding="utf-8")) == ["PER"]
+    assert [(e.text, e.label_) for e in back("Åse og Kari bor i Oslo.").ents] == [("Åse", "PER")]
+
+
+def test_genitives_skip_final_s_ordinary_words_and_own_words() -> None:
+    from qualcode.nlp.lexicon import FEATURES_V3, _with_genitives
+
+    person = np.zeros(len(FEATURES_V3), dtype="float32")
+    person[FEATURES_V3.index("first_name")] = 1.0
+    other = np.zeros(len(FEATURES_V3), dtype="float32")
+    other[FEATURES_V3.index("institution_word")] = 1.0
+    keys, table = _with_genitives(["han", "kari", "klinikk", "lars", "ola", "olas"],
+                                  np.stack([person, person, other, person, person, other]), {"hans"})
+    assert keys == sorted(keys)
+    assert set(keys) == {"han", "kari", "karis", "klinikk", "lars", "ola", "olas"}
+    row = dict(zip(keys, table))
+    assert (row["karis"] == person).all() and (row["olas"] == other).all()  # an own word keeps its row
