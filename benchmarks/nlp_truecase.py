@@ -1,5 +1,6 @@
 """The truecasing front-end on the lower-cased UD split: as typed, truecased only, both readings,
-both readings with the surname rule (the shipped setting). Writes results/nlp_truecase_<split>.json.
+both readings with the surname rule (model 0.3.1), and, for a pipeline with the case-free companion
+(model 0.4.0), the companion with the truecased reading. Writes results/nlp_truecase_<split>.json.
 
     OMP_NUM_THREADS=1 .venv/bin/python benchmarks/nlp_truecase.py [--split dev|test] [--model NAME_OR_PATH]
 
@@ -18,6 +19,7 @@ from qualcode.nlp.conll import read_conllu
 from qualcode.nlp.corpus import DEFAULT_NORNE, find_norne
 from qualcode.nlp.evaluate import score_sentences
 from qualcode.nlp.truecase import Truecaser
+from qualcode.nlp.uncased import companion
 
 
 def main() -> int:
@@ -38,11 +40,14 @@ def main() -> int:
     variants = {
         "cased": dict(lower=False),
         "lower, as typed": dict(lower=True),
-        "lower, truecased only": dict(lower=True, truecase=True, union=False,
+        "lower, truecased only": dict(lower=True, truecase=True, union=False, companion=False,
                                       truecaser=Truecaser(nlp, surname_rule=False)),
-        "lower, both readings": dict(lower=True, truecase=True, truecaser=Truecaser(nlp, surname_rule=False)),
-        "lower, both readings + surname rule (shipped)": dict(lower=True, truecase=True),
+        "lower, both readings": dict(lower=True, truecase=True, companion=False,
+                                     truecaser=Truecaser(nlp, surname_rule=False)),
+        "lower, both readings + surname rule (model 0.3.1)": dict(lower=True, truecase=True, companion=False),
     }
+    if companion(nlp) is not None:  # model 0.4.0: the case-free companion replaces the typed reading
+        variants["lower, companion + truecased reading (shipped)"] = dict(lower=True, truecase=True)
     rows = {}
     for name, options in variants.items():
         s = score_sentences(nlp, sentences, **options)

@@ -109,8 +109,8 @@ def register(cli: click.Group) -> None:
         console.print(_scores_table(f"{result['split']} (cased)", result["cased"]))
         console.print(_scores_table(f"{result['split']} (lower-cased)", result["lower"]))
         if "lower_truecased" in result:
-            console.print(_scores_table(f"{result['split']} (lower-cased, then truecased as `qualcode ner` does)",
-                                        result["lower_truecased"]))
+            console.print(_scores_table(f"{result['split']} (lower-cased, read as `qualcode ner` reads text "
+                                        "without capitals)", result["lower_truecased"]))
         unseen = result["unseen"]
         if unseen["recall"] is not None:
             console.print(f"recall on the {unseen['entities']} mentions not seen in training: {unseen['recall']:.1f}")
@@ -139,6 +139,10 @@ def register(cli: click.Group) -> None:
                 console.print(f"UD test micro P/R/F {m['p']:.1f}/{m['r']:.1f}/{m['f']:.1f}")
             if q.get("truecase"):
                 console.print(f"truecasing for text without capitals: {q['truecase']['forms']:,} spellings")
+            if q.get("uncased_companion"):
+                c = q["uncased_companion"]
+                console.print(f"case-free companion for text without capitals: {c.get('recipe')} "
+                              f"v{c.get('recipe_version')} (lower-cased dev F {c.get('dev_lowercased_f')})")
         from ..nlp.ops import blas_of
 
         console.print(f"matrix products: {blas_of(nlp) or 'not a thinc CPU pipeline'}")

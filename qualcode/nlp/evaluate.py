@@ -14,6 +14,7 @@ from .corpus import find_norne, sentences_to_docs
 from .ops import blas_of, one_blas_thread
 from .truecase import Truecaser
 from .truecase import pipe as truecase_pipe
+from .uncased import companion
 
 
 def _round(x: float) -> float:
@@ -62,7 +63,8 @@ def score_sentences(nlp, sentences: Iterable[Sentence], *, lower: bool = False, 
 def evaluate_norne(nlp, norne_dir: Path | str, *, split: str = "test", lang: str = "nob",
                    seen: set[str] | None = None) -> dict:
     """Scores on the cased and the lower-cased UD split (``test`` or ``dev``); also on the
-    lower-cased split after truecasing when the pipeline has a truecasing table, and, given the
+    lower-cased split read as :func:`qualcode.nlp.entities` reads it (``lower_truecased``: with
+    the truecasing table and the case-free companion, when the pipeline has them), and, given the
     training mentions ``seen`` (:func:`train_mentions`), the unseen-mention recall."""
     files = find_norne(norne_dir, lang)
     path = {"test": files.test, "dev": files.dev}.get(split)
@@ -72,7 +74,7 @@ def evaluate_norne(nlp, norne_dir: Path | str, *, split: str = "test", lang: str
     cased = score_sentences(nlp, sentences)
     lower = score_sentences(nlp, sentences, lower=True)
     out = {"split": f"{lang}/{Path(path).name}", "cased": cased, "lower": lower}
-    if Truecaser(nlp).enabled:  # what qualcode.nlp.entities finds in lower-cased text
+    if Truecaser(nlp).enabled or companion(nlp) is not None:  # what qualcode.nlp.entities finds in lower-cased text
         out["lower_truecased"] = score_sentences(nlp, sentences, lower=True, truecase=True)
     if seen is not None:
         out["unseen"] = unseen_mention_recall(nlp, sentences, seen)

@@ -52,7 +52,10 @@ def write_meta(model_dir: Path, *, norne_dir: Path | str, split: dict[str, Any],
                           if (extra or {}).get("lexicon") else "")
                        + ", no pretrained vectors, lower-case augmentation"
                        + (", a truecasing table for text typed without capitals"
-                          if (extra or {}).get("truecase") else "") + ".",
+                          if (extra or {}).get("truecase") else "")
+                       + (", a compact case-free NER companion trained on lower-cased text (ner_uncased, "
+                          "run only on text without capitals)" if (extra or {}).get("uncased_companion") else "")
+                       + ".",
         "license": "CC0-1.0 data (NorNE/NDT, see its LICENSE); model trained by qualcode",
         "sources": [{"name": "NorNE (Bokmål)", "url": "https://github.com/ltgoslo/norne",
                      "license": "as NDT"}],

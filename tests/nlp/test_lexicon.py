@@ -82,7 +82,7 @@ def test_table_version_2_adds_the_common_word_column_with_shared_rows(tmp_path: 
     import pytest
 
     with pytest.raises(ModelError, match="unknown lexicon table version"):
-        features(3)
+        features(4)
 
 
 

@@ -40,3 +40,24 @@ def test_recipe_version_of_a_broken_config(tmp_path: Path) -> None:
     bad.write_text("[nlp\nlang = nb\n", encoding="utf-8")
     with pytest.raises(ModelError, match="not a valid spaCy config"):
         recipe_version(bad)
+
+
+def test_a_recipe_with_a_companion_ships_it_compact(tmp_path: Path) -> None:
+    from qualcode.nlp.uncased import UNCASED_PIPE
+
+    configs = Path(__file__).parents[2] / "qualcode" / "nlp" / "configs"
+    main = (configs / "ner_v3e.cfg").read_text(encoding="utf-8")
+    assert "lexicon = true" in main
+    (tmp_path / "main.cfg").write_text(
+        main.replace("lexicon = true", 'lexicon = true\ncompact = true\ncompanion = "uncased.cfg"'), encoding="utf-8")
+    (tmp_path / "uncased.cfg").write_text((configs / "ner_v7x.cfg").read_text(encoding="utf-8"), encoding="utf-8")
+    meta = train_model(NORNE, tmp_path / "model", work_dir=tmp_path / "work", config_path=tmp_path / "main.cfg",
+                       overrides=TINY)
+    q = meta["qualcode"]
+    assert q["uncased_companion"]["recipe"] == "uncased.cfg" and q["uncased_companion"]["recipe_version"] == "7x"
+    assert "lower_truecased" in q["scores"] and "companion" in meta["description"]
+    nlp = load(tmp_path / "model")
+    assert UNCASED_PIPE in nlp.component_names and UNCASED_PIPE not in nlp.pipe_names
+    assert nlp.vocab.vectors.shape[0] < 100 < q["lexicon"]["rows"]  # each distinct row stored once
+    strings = json.loads((tmp_path / "model" / "vocab" / "strings.json").read_text(encoding="utf-8"))
+    assert "PER" in strings and len(strings) < 20
