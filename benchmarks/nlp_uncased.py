@@ -12,7 +12,8 @@ speed texts of `nlp_ner.py` (words per CPU-second, one process, one BLAS thread,
 - M1 (the shipped way when the pipeline has a companion): companion on the text as typed ∪
   cased pipeline on the truecased text;
 - M2: M1 ∪ the cased pipeline's reading of the text as typed;
-- M3: the companion alone.
+- M3: the companion alone;
+- M4: companion on the text as typed ∪ cased pipeline on the text as typed.
 
 `--companion DIR` adds a trained companion pipeline (a `ner_v7*.cfg` model) to the pipeline
 in memory; without it the pipeline's own `ner_uncased` is used. The round-v7 rule in
@@ -47,6 +48,7 @@ MODES = {
     "front-end without companion": dict(companion=False),
     "M1 companion + truecased (shipped)": dict(),
     "M2 M1 + typed": dict(keep_typed=True),
+    "M4 companion + typed": dict(truecased=False),
 }
 
 

@@ -142,7 +142,7 @@ def merge_entities(doc, other, *, other_wins: bool = True):
 
 def pipe(nlp, texts: Iterable[str], *, truecase: bool = True, union: bool = True,
          truecaser: Truecaser | None = None, companion: bool = True, keep_typed: bool = False,
-         **pipe_kwargs) -> Iterator:
+         truecased: bool = True, **pipe_kwargs) -> Iterator:
     """``nlp.pipe(texts)``, with each uncased text also read truecased and by the companion.
 
     Docs come in input order and always hold the text as typed. Without the case-free companion
@@ -155,12 +155,16 @@ def pipe(nlp, texts: Iterable[str], *, truecase: bool = True, union: bool = True
 
     For comparisons (``benchmarks/``): ``union=False`` keeps only the truecased reading,
     ``companion=False`` leaves the companion out, ``keep_typed=True`` also keeps the pipeline's
-    reading of the text as typed when there is a companion, and ``truecaser`` replaces the
+    reading of the text as typed when there is a companion, ``truecased=False`` skips the
+    truecased reading (the pipeline then reads the text as typed), and ``truecaser`` replaces the
     default truecaser.
     """
     from . import uncased
 
     restore = truecaser or Truecaser(nlp)
+    if not truecased:
+        restore = Truecaser(nlp)
+        restore.forms = None  # disabled: the text is read as typed
     extra = uncased.companion(nlp) if companion else None
     if not (truecase and (restore.enabled or extra is not None)):
         yield from nlp.pipe(texts, **pipe_kwargs)
