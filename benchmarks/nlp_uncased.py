@@ -88,8 +88,9 @@ def main() -> int:
     if not args.norne.is_dir():
         print(f"NorNE not found at {args.norne}; pass --norne DIR", file=sys.stderr)
         return 2
-    nlp = load(args.model)
-    if args.companion is not None:
+    if args.companion is None:
+        nlp = load(args.model)
+    else:  # a trained companion added in memory, as `qualcode model train` adds it
         nlp = use_blas(add_companion(spacy.load(args.model or shipped_model_path()), spacy.load(args.companion)))
     if companion(nlp) is None:
         print("the pipeline has no case-free companion; pass --companion DIR", file=sys.stderr)

@@ -41,9 +41,10 @@ class AnonymiseConfig(BaseModel):
     """Segment length passed to ``segment_turns`` (None = its default)."""
     batch_size: int = Field(default=32, ge=1)
     truecase: bool = True
-    """Let NER read a text typed without any capital letter truecased as well as typed
-    (``qualcode.nlp.truecase``; only with a pipeline that has a truecasing table). The other
-    recognisers see the text as typed."""
+    """Let NER read a text typed without any capital letter with its extra readings: truecased
+    (``qualcode.nlp.truecase``; with a pipeline that has a truecasing table) and by the case-free
+    companion (``qualcode.nlp.uncased``; with a pipeline that has one). The other recognisers
+    see the text as typed."""
 
     def enabled(self, name: str) -> bool:
         return self.recognisers.get(name, True)

@@ -18,7 +18,7 @@ from .evaluate import dir_size_bytes, evaluate_norne
 from .ops import RECIPE_DEFAULT_BLAS, training_ops, use_blas
 
 CONFIG_PATH = Path(__file__).parent / "configs" / "ner.cfg"
-MODEL_VERSION = "0.3.1"
+MODEL_VERSION = "0.4.0"
 
 
 def config_section(config_path: Path | str) -> dict[str, Any]:
@@ -194,6 +194,8 @@ def finalize_model(best_dir: Path | str, out_dir: Path | str, *, norne_dir: Path
             add_companion(nlp, spacy.load(companion_dir))
         if section.get("compact"):
             save_compact(nlp, out)
+            if (extra or {}).get("lexicon"):
+                extra = {**extra, "lexicon": {**extra["lexicon"], "rows_stored": int(nlp.vocab.vectors.shape[0])}}
         else:
             nlp.to_disk(out)
     if companion_dir:

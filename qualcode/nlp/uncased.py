@@ -30,7 +30,7 @@ def add_companion(nlp, uncased_nlp, *, ner: str = "ner", tok2vec: str = "tok2vec
     """
     from ..errors import ModelError
 
-    if nlp.vocab.vectors.shape != uncased_nlp.vocab.vectors.shape:
+    if not same_table(nlp.vocab.vectors, uncased_nlp.vocab.vectors):
         raise ModelError("the uncased companion was trained with another lexicon table than the pipeline")
     if tok2vec in uncased_nlp.pipe_names:
         uncased_nlp.replace_listeners(tok2vec, ner, ["model.tok2vec"])
@@ -39,3 +39,17 @@ def add_companion(nlp, uncased_nlp, *, ner: str = "ner", tok2vec: str = "tok2vec
     nlp.add_pipe(ner, name=UNCASED_PIPE, source=uncased_nlp)
     nlp.disable_pipe(UNCASED_PIPE)
     return nlp
+
+
+def same_table(vectors, other) -> bool:
+    """Whether two static-vector tables give every key the same row (however the rows are stored:
+    a compacted table stores each distinct row once)."""
+    import numpy as np
+
+    if vectors.shape[1] != other.shape[1] or len(vectors.key2row) != len(other.key2row):
+        return False
+    if not len(other.key2row):
+        return True
+    keys = np.fromiter(other.key2row.keys(), dtype="uint64", count=len(other.key2row))
+    rows, other_rows = vectors.find(keys=keys), other.find(keys=keys)
+    return bool((rows >= 0).all() and np.array_equal(vectors.data[rows], other.data[other_rows]))

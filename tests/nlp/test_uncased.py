@@ -95,10 +95,10 @@ def test_a_companion_with_another_lexicon_table_is_refused() -> None:
 
 
 def test_companion_recipe_errors(tmp_path: Path) -> None:
-    shipped = CONFIGS / "ner.cfg"
     assert companion_config_path(CONFIGS / "ner_v3.cfg") is None
-    found = companion_config_path(shipped)
-    assert found is not None and found.parent == CONFIGS
+    (tmp_path / "u.cfg").write_text("[qualcode]\nlexicon = true\n", encoding="utf-8")
+    (tmp_path / "m.cfg").write_text("[qualcode]\nlexicon = true\ncompanion = \"u.cfg\"\n", encoding="utf-8")
+    assert companion_config_path(tmp_path / "m.cfg") == tmp_path / "u.cfg"
     missing = tmp_path / "a.cfg"
     missing.write_text("[qualcode]\nlexicon = true\ncompanion = \"nope.cfg\"\n", encoding="utf-8")
     with pytest.raises(ModelError, match="nope.cfg not found"):
