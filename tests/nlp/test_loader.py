@@ -18,6 +18,17 @@ def test_shipped_model_loads_with_norne_labels() -> None:
     assert load(None) is nlp  # cached
 
 
+def test_shipped_model_has_the_case_free_companion_and_a_compact_vocab() -> None:
+    from qualcode.nlp.uncased import UNCASED_PIPE, companion
+
+    nlp = load()
+    assert companion(nlp) is not None and UNCASED_PIPE not in nlp.pipe_names  # never run by nlp.pipe
+    assert set(LABELS) - {"MISC"} <= set(companion(nlp).labels)
+    meta = nlp.meta["qualcode"]
+    assert meta["uncased_companion"]["recipe_version"] and meta["lexicon"]["rows_stored"] == nlp.vocab.vectors.shape[0]
+    assert meta["size_bytes"] <= 15_000_000
+
+
 def test_shipped_model_finds_a_person_cased_and_lower() -> None:
     nlp = load()
     for text, name in [("Jeg snakket med Kari Nordmann i går.", "Kari Nordmann"),
