@@ -20,6 +20,9 @@ are stored in the pipeline as the lookups table ``qualcode_truecase``
 :func:`pipe` reads an uncased text both as typed and truecased and keeps the entities of both
 (the longer span where they overlap): truecasing alone turns "kari nordmann" into
 "Kari nordmann", because "nordmann" is an ordinary word, and the model then finds only "Kari".
+When the pipeline has the case-free companion (:mod:`qualcode.nlp.uncased`, model 0.4.0), the
+companion reads the text as typed instead of the cased model, and the cased model reads only
+the truecased text.
 """
 from __future__ import annotations
 
@@ -161,12 +164,10 @@ def pipe(nlp, texts: Iterable[str], *, truecase: bool = True, union: bool = True
     """
     from . import uncased
 
-    restore = truecaser or Truecaser(nlp)
-    if not truecased:
-        restore = Truecaser(nlp)
-        restore.forms = None  # disabled: the text is read as typed
+    restore = (truecaser or Truecaser(nlp)) if truecased else None
+    restoring = restore is not None and restore.enabled
     extra = uncased.companion(nlp) if companion else None
-    if not (truecase and (restore.enabled or extra is not None)):
+    if not (truecase and (restoring or extra is not None)):
         yield from nlp.pipe(texts, **pipe_kwargs)
         return
     keep_typed = union and (keep_typed or extra is None)
@@ -174,7 +175,7 @@ def pipe(nlp, texts: Iterable[str], *, truecase: bool = True, union: bool = True
 
     def feed() -> Iterator[str]:
         for text in texts:
-            restored = restore(text) if restore.enabled else text
+            restored = restore(text) if restore is not None and restoring else text
             is_lower = extra is not None and is_uncased(text)
             again = restored != text and (keep_typed or not is_lower)
             marks.append((text, is_lower, again))
