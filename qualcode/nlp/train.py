@@ -186,27 +186,36 @@ def finalize_model(best_dir: Path | str, out_dir: Path | str, *, norne_dir: Path
         add_truecase_table(spacy.load(out), forms).vocab.lookups.to_disk(out / "vocab")
         extra = {**(extra or {}), "truecase": {"forms": len(forms), "source": "training split, mid-sentence spellings"}}
     if companion_dir or section.get("compact"):
-        from .lexicon import save_compact
-        from .uncased import add_companion
-
-        nlp = spacy.load(out)
-        if companion_dir:
-            add_companion(nlp, spacy.load(companion_dir))
-        if section.get("compact"):
-            save_compact(nlp, out)
-            if (extra or {}).get("lexicon"):
-                extra = {**extra, "lexicon": {**extra["lexicon"], "rows_stored": int(nlp.vocab.vectors.shape[0])}}
-        else:
-            nlp.to_disk(out)
-    if companion_dir:
-        companion_config = companion_config_path(config_path)
-        trained = json.loads((Path(companion_dir) / "meta.json").read_text(encoding="utf-8"))
-        extra = {**(extra or {}), "uncased_companion": {
-            "recipe": companion_config.name if companion_config else None,
-            "recipe_version": recipe_version(companion_config) if companion_config else None,
-            "dev_lowercased_f": round(100 * float((trained.get("performance") or {}).get("ents_f") or 0), 2)}}
+        extra = _add_companion_and_compact(out, config_path, companion_dir, bool(section.get("compact")), extra or {})
     meta = write_meta(out, norne_dir=norne_dir, split=split, scores=None, config_path=config_path, extra=extra)
     if evaluate:  # after the meta: the truecaser reads the lexicon's columns from it
         meta = write_meta(out, norne_dir=norne_dir, split=split, config_path=config_path, extra=extra,
                           scores=evaluate_norne(use_blas(spacy.load(out)), norne_dir))
     return meta
+
+
+def _add_companion_and_compact(out: Path, config_path: Path | str, companion_dir: Path | str | None, compact: bool,
+                               extra: dict[str, Any]) -> dict[str, Any]:
+    """Add the companion from ``companion_dir`` to the pipeline in ``out`` and save it (compactly
+    with ``compact``); returns ``extra`` with what the meta should say about both."""
+    import spacy
+
+    from .lexicon import save_compact
+    from .uncased import add_companion
+
+    nlp = spacy.load(out)
+    if companion_dir:
+        add_companion(nlp, spacy.load(companion_dir))
+        recipe = companion_config_path(config_path)
+        trained = json.loads((Path(companion_dir) / "meta.json").read_text(encoding="utf-8"))
+        extra = {**extra, "uncased_companion": {
+            "recipe": recipe.name if recipe else None,
+            "recipe_version": recipe_version(recipe) if recipe else None,
+            "dev_lowercased_f": round(100 * float((trained.get("performance") or {}).get("ents_f") or 0), 2)}}
+    if not compact:
+        nlp.to_disk(out)
+        return extra
+    save_compact(nlp, out)
+    if extra.get("lexicon"):
+        extra = {**extra, "lexicon": {**extra["lexicon"], "rows_stored": int(nlp.vocab.vectors.shape[0])}}
+    return extra
