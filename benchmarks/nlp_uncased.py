@@ -26,7 +26,6 @@ import argparse
 import json
 import os
 import sys
-import time
 from pathlib import Path
 
 import spacy
@@ -34,7 +33,7 @@ import spacy
 from qualcode.nlp import load, use_blas
 from qualcode.nlp.conll import read_conllu
 from qualcode.nlp.corpus import DEFAULT_NORNE, find_norne
-from qualcode.nlp.evaluate import score_sentences
+from qualcode.nlp.evaluate import score_sentences, words_per_second
 from qualcode.nlp.ops import one_blas_thread
 from qualcode.nlp.truecase import pipe as read_pipe
 from qualcode.nlp.loader import shipped_model_path
@@ -64,19 +63,6 @@ def _row(scores: dict) -> dict:
     return {**scores["micro"], "per_p": per.get("p"), "per_r": per.get("r"), "per_f": per.get("f")}
 
 
-def _speed(run, texts: list[str]) -> dict:
-    with one_blas_thread():
-        list(run(texts[:100]))
-        best_cpu, best_wall = float("inf"), float("inf")
-        for _ in range(2):
-            wall, cpu = time.perf_counter(), time.process_time()
-            n_words = sum(len(doc) for doc in run(texts))
-            best_cpu = min(best_cpu, time.process_time() - cpu)
-            best_wall = min(best_wall, time.perf_counter() - wall)
-    return {"words": n_words, "words_per_cpu_second": round(n_words / best_cpu),
-            "words_per_second": round(n_words / best_wall)}
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--norne", type=Path, default=DEFAULT_NORNE)
@@ -102,11 +88,12 @@ def main() -> int:
     with one_blas_thread():
         for name, options in MODES.items():
             rows[name] = _row(score_sentences(nlp, sentences, lower=True, batch_size=32, **{"truecase": True, **options}))
-            rows[name]["speed"] = _speed(lambda ts, o=options: read_pipe(nlp, ts, batch_size=32, **o), lower_texts)
+            rows[name]["speed"] = words_per_second(nlp, lower_texts, batch_size=32, repeats=2,
+                                                   read=lambda ts, o=options, **kw: read_pipe(nlp, ts, **kw, **o))
             _print(name, rows[name])
         alone = companion_alone(nlp)
         rows["M3 companion alone"] = _row(score_sentences(alone, sentences, lower=True, batch_size=32))
-        rows["M3 companion alone"]["speed"] = _speed(lambda ts: alone.pipe(ts, batch_size=32), lower_texts)
+        rows["M3 companion alone"]["speed"] = words_per_second(alone, lower_texts, batch_size=32, repeats=2)
         _print("M3 companion alone", rows["M3 companion alone"])
         cased = _row(score_sentences(nlp, sentences, batch_size=32))
     out = args.out or Path(__file__).parent / "results" / f"nlp_uncased_{args.split}.json"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from spacy.training import Example
 
@@ -86,22 +86,26 @@ def dir_size_bytes(path: Path | str) -> int:
     return sum(f.stat().st_size for f in Path(path).rglob("*") if f.is_file())
 
 
-def words_per_second(nlp, texts: list[str], *, batch_size: int | None = None, repeats: int = 3) -> dict:
+def words_per_second(nlp, texts: list[str], *, batch_size: int | None = None, repeats: int = 3,
+                     read: Callable[..., Iterable] | None = None) -> dict:
     """Throughput of ``nlp.pipe`` in one process (best of ``repeats`` runs, after a warm-up).
 
     Reports wall-clock and CPU-time rates: on a shared machine the CPU-time rate is what the
     pipeline achieves on one free core; the wall-clock rate depends on the machine's load.
+    ``read(texts, batch_size=...)`` replaces ``nlp.pipe`` (e.g. :func:`qualcode.nlp.truecase.pipe`
+    with its options) to time another way of reading the texts.
     """
     from .entities import DEFAULT_BATCH_SIZE
 
     batch_size = batch_size or DEFAULT_BATCH_SIZE
+    read = read or nlp.pipe
     best_wall = best_cpu = float("inf")
     n_words = 0
     with one_blas_thread():  # as qualcode.nlp.entities and the anonymiser run it
-        list(nlp.pipe(texts[:200], batch_size=batch_size))
+        list(read(texts[:200], batch_size=batch_size))
         for _ in range(repeats):
             wall, cpu = time.perf_counter(), time.process_time()
-            n_words = sum(len(doc) for doc in nlp.pipe(texts, batch_size=batch_size))
+            n_words = sum(len(doc) for doc in read(texts, batch_size=batch_size))
             best_wall = min(best_wall, time.perf_counter() - wall)
             best_cpu = min(best_cpu, time.process_time() - cpu)
     return {"words": n_words, "wall_seconds": round(best_wall, 3), "cpu_seconds": round(best_cpu, 3),
