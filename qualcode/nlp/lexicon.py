@@ -125,8 +125,7 @@ def build_lexicon_vectors(out_dir: Path | str, *, lang: str = "nb", version: int
     if version == 1:
         data, row_of = table, np.arange(len(keys))
     else:
-        data, row_of = np.unique(table, axis=0, return_inverse=True)
-        row_of = row_of.reshape(-1)
+        data, row_of = distinct_rows(table)
     only_common = table[:, :len(FEATURES)].sum(axis=1) == 0 if version == 2 else np.zeros(len(keys), bool)
     nlp = spacy.blank(lang)
     vectors = Vectors(strings=nlp.vocab.strings, data=np.ascontiguousarray(data, dtype="float32"),
@@ -142,6 +141,12 @@ def build_lexicon_vectors(out_dir: Path | str, *, lang: str = "nb", version: int
     nlp.to_disk(out)
     return {"rows": int(data.shape[0]), "words": len(keys), "keys": n_keys, "version": version,
             "features": list(features(version)), "sha256": table_digest(keys, table), "path": str(out)}
+
+
+def distinct_rows(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of ``table`` and, for each of its rows, the index of its distinct row."""
+    data, row_of = np.unique(table, axis=0, return_inverse=True)
+    return data, row_of.reshape(-1)
 
 
 def table_digest(keys: list[str], table: np.ndarray) -> str:
@@ -187,8 +192,7 @@ def save_compact(nlp, out_dir: Path | str) -> None:
 
     old = nlp.vocab.vectors
     if old.shape[0]:
-        data, row_of = np.unique(old.data, axis=0, return_inverse=True)
-        row_of = row_of.reshape(-1)
+        data, row_of = distinct_rows(old.data)
         vectors = Vectors(strings=nlp.vocab.strings, data=np.ascontiguousarray(data, dtype="float32"),
                           name=old.name)
         for key, row in old.key2row.items():
