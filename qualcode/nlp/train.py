@@ -91,10 +91,36 @@ def train_model(norne_dir: Path | str, out_dir: Path | str, *, work_dir: Path | 
     work = Path(work_dir)
     corpus_dir = work / "corpus"
     split = convert_norne(norne_dir, corpus_dir).as_dict()
-    run_dir = work / "run"
-    settings = {"paths.train": str(corpus_dir / "train.spacy"), "paths.dev": str(corpus_dir / "dev.spacy")}
-    lexicon_info = None
+    started = time.perf_counter()
+    run_dir, lexicon_info = train_network(config_path, corpus_dir / "train.spacy", corpus_dir / "dev.spacy", work,
+                                          overrides=overrides)
+    blas = str(config_section(config_path).get("blas", RECIPE_DEFAULT_BLAS))
+    companion_config = companion_config_path(config_path)
+    if companion_config is not None:  # the case-free companion: same corpus, same lexicon table
+        settings = {"paths.train": str(corpus_dir / "train.spacy"), "paths.dev": str(corpus_dir / "dev.spacy"),
+                    **({"paths.vectors": lexicon_info["path"]} if lexicon_info else {}), **(overrides or {})}
+        with training_ops(str(config_section(companion_config).get("blas", RECIPE_DEFAULT_BLAS))):
+            _spacy_train(spacy_train, companion_config, work / "run_uncased", settings)
+    seconds = time.perf_counter() - started
+    return finalize_model(run_dir, out_dir, norne_dir=norne_dir, split=split,
+                          config_path=config_path, evaluate=evaluate,
+                          companion_dir=work / "run_uncased" / "model-best" if companion_config else None,
+                          extra={"training_seconds": round(seconds), "blas": blas,
+                                 **({"lexicon": {k: lexicon_info[k] for k in ("rows", "words", "version", "features", "sha256",
+                                                                 "same_lists_as_shipped")}}
+                                    if lexicon_info else {})})
+
+
+def train_network(config_path: Path | str, train_path: Path | str, dev_path: Path | str, work_dir: Path | str, *,
+                  overrides: dict[str, Any] | None = None) -> tuple[Path, dict[str, Any] | None]:
+    """Train the recipe's network (not its companion) on two DocBins, with the recipe's lexicon
+    table and BLAS backend; returns the best pipeline's folder and the table's info (or None)."""
+    from spacy.cli.train import train as spacy_train
+
+    work = Path(work_dir)
+    settings = {"paths.train": str(train_path), "paths.dev": str(dev_path)}
     section = config_section(config_path)
+    lexicon_info = None
     lexicon = section.get("lexicon")
     if lexicon:
         from .lexicon import build_lexicon_vectors
@@ -103,22 +129,9 @@ def train_model(norne_dir: Path | str, out_dir: Path | str, *, work_dir: Path | 
         lexicon_info["same_lists_as_shipped"] = _same_lists_as_shipped(lexicon_info)
         settings["paths.vectors"] = lexicon_info["path"]
     settings.update(overrides or {})
-    blas = str(section.get("blas", RECIPE_DEFAULT_BLAS))
-    companion_config = companion_config_path(config_path)
-    started = time.perf_counter()
-    with training_ops(blas):
-        _spacy_train(spacy_train, Path(config_path), run_dir, settings)
-    if companion_config is not None:  # the case-free companion: same corpus, same lexicon table
-        with training_ops(str(config_section(companion_config).get("blas", RECIPE_DEFAULT_BLAS))):
-            _spacy_train(spacy_train, companion_config, work / "run_uncased", settings)
-    seconds = time.perf_counter() - started
-    return finalize_model(run_dir / "model-best", out_dir, norne_dir=norne_dir, split=split,
-                          config_path=config_path, evaluate=evaluate,
-                          companion_dir=work / "run_uncased" / "model-best" if companion_config else None,
-                          extra={"training_seconds": round(seconds), "blas": blas,
-                                 **({"lexicon": {k: lexicon_info[k] for k in ("rows", "words", "version", "features", "sha256",
-                                                                 "same_lists_as_shipped")}}
-                                    if lexicon_info else {})})
+    with training_ops(str(section.get("blas", RECIPE_DEFAULT_BLAS))):
+        _spacy_train(spacy_train, Path(config_path), work / "run", settings)
+    return work / "run" / "model-best", lexicon_info
 
 
 def _spacy_train(spacy_train, config: Path, run_dir: Path, settings: dict[str, Any]) -> None:

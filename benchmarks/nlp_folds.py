@@ -1,0 +1,129 @@
+"""Recipes compared on held-out training documents (round v10, docs/nlp.md).
+
+    # train one recipe on one fold (the other folds; best model chosen on UD dev as always)
+    OMP_NUM_THREADS=1 .venv/bin/python benchmarks/nlp_folds.py train --fold 0 --work /tmp/folds NAME=CONFIG
+    # score every trained (fold, recipe) on its held-out fold and apply the rule
+    OMP_NUM_THREADS=1 .venv/bin/python benchmarks/nlp_folds.py score --work /tmp/folds --baseline NAME
+
+The held-out folds (``qualcode.nlp.folds``) have about the UD test split's share of new names;
+the dev split has half again as many seen ones. Rule of round v10, written before any fold run:
+the candidate's held-out micro F must beat the baseline recipe's by at least ``F_GAIN`` on
+average over the folds and be higher on every fold. Writes benchmarks/results/nlp_folds_v10.json.
+Needs NorNE (read-only; not in the repo).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import spacy
+
+from qualcode.nlp import use_blas
+from qualcode.nlp.corpus import DEFAULT_NORNE, convert_norne
+from qualcode.nlp.evaluate import mention_key, score_sentences, unseen_mention_recall
+from qualcode.nlp.folds import convert_fold, split_fold
+from qualcode.nlp.train import train_network
+
+F_GAIN = 1.0
+CONFIGS = Path(__file__).resolve().parents[1] / "qualcode" / "nlp" / "configs"
+OUT = Path(__file__).parent / "results" / "nlp_folds_v10.json"
+
+
+def _config(value: str) -> Path:
+    path = Path(value)
+    return path if path.is_file() else CONFIGS / value
+
+
+def train(args: argparse.Namespace) -> None:
+    fold_dir = Path(args.work) / f"fold{args.fold}"
+    report = convert_fold(args.norne, fold_dir / "corpus", args.fold, k=args.k)
+    dev = fold_dir / "ud" / "dev.spacy"
+    if not dev.is_file():
+        convert_norne(args.norne, fold_dir / "ud")
+    print(json.dumps(report), flush=True)
+    for spec in args.recipes:
+        name, config = spec.split("=", 1)
+        run = fold_dir / name
+        started = time.perf_counter()
+        best, _ = train_network(_config(config), fold_dir / "corpus" / "train.spacy",
+                                dev, run)
+        (run / "recipe.json").write_text(json.dumps({"config": _config(config).name,
+                                                     "seconds": round(time.perf_counter() - started)}))
+        print(f"{name} fold {args.fold}: {best}", flush=True)
+
+
+def figures(model: Path, train_sents, held_sents) -> dict:
+    nlp = use_blas(spacy.load(model))
+    seen = {mention_key(s.words[a:b]) for s in train_sents for a, b, _ in _spans(s)}
+    cased = score_sentences(nlp, held_sents)
+    lower = score_sentences(nlp, held_sents, lower=True)
+    unseen = unseen_mention_recall(nlp, held_sents, seen)
+    per = cased["per_label"].get("PER", {})
+    return {"f": cased["micro"]["f"], "p": cased["micro"]["p"], "r": cased["micro"]["r"],
+            "per_f": per.get("f"), "per_r": per.get("r"),
+            "lower_f": lower["micro"]["f"], "lower_per_r": lower["per_label"].get("PER", {}).get("r"),
+            "unseen_r": unseen["recall"], "unseen_entities": unseen["entities"],
+            "per_label_f": {k: v["f"] for k, v in cased["per_label"].items()}}
+
+
+def _spans(sent):
+    from qualcode.nlp.conll import bio_to_spans
+
+    return bio_to_spans(sent.tags)
+
+
+def score(args: argparse.Namespace) -> None:
+    work = Path(args.work)
+    results: dict = {"rule": {"f_gain_mean": F_GAIN, "higher_on_every_fold": True, "baseline": args.baseline},
+                     "folds": {}}
+    for fold_dir in sorted(work.glob("fold*")):
+        fold = int(fold_dir.name[4:])
+        info = json.loads((fold_dir / "corpus" / "fold.json").read_text())
+        train_sents, held_sents = split_fold(args.norne, fold, info["k"])
+        row = {"split": info, "recipes": {}}
+        for run in sorted(p for p in fold_dir.iterdir() if (p / "run" / "model-best").is_dir()):
+            row["recipes"][run.name] = {**json.loads((run / "recipe.json").read_text()),
+                                        **figures(run / "run" / "model-best", train_sents, held_sents)}
+            print(fold, run.name, {k: v for k, v in row["recipes"][run.name].items() if k != "per_label_f"}, flush=True)
+        results["folds"][str(fold)] = row
+    verdicts = {}
+    names = {n for row in results["folds"].values() for n in row["recipes"]} - {args.baseline}
+    for name in sorted(names):
+        gains = {}
+        for fold, row in results["folds"].items():
+            r = row["recipes"]
+            if name in r and args.baseline in r:
+                gains[fold] = {k: round(r[name][k] - r[args.baseline][k], 2)
+                               for k in ("f", "per_f", "lower_per_r", "unseen_r")}
+        if not gains:
+            continue
+        mean_f = round(sum(g["f"] for g in gains.values()) / len(gains), 2)
+        verdicts[name] = {"gains": gains, "mean_f_gain": mean_f,
+                          "passes": mean_f >= F_GAIN and all(g["f"] > 0 for g in gains.values())}
+    results["verdicts"] = verdicts
+    Path(args.out).write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(json.dumps(verdicts, indent=2))
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = ap.add_subparsers(dest="command", required=True)
+    t = sub.add_parser("train")
+    t.add_argument("--fold", type=int, required=True)
+    t.add_argument("--k", type=int, default=5)
+    t.add_argument("recipes", nargs="+", metavar="NAME=CONFIG")
+    s = sub.add_parser("score")
+    s.add_argument("--baseline", required=True)
+    s.add_argument("--out", default=str(OUT))
+    for p in (t, s):
+        p.add_argument("--work", required=True)
+        p.add_argument("--norne", default=str(DEFAULT_NORNE))
+    args = ap.parse_args(argv)
+    {"train": train, "score": score}[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
