@@ -118,6 +118,7 @@ def train_network(config_path: Path | str, train_path: Path | str, dev_path: Pat
     from spacy.cli.train import train as spacy_train
 
     work = Path(work_dir)
+    work.mkdir(parents=True, exist_ok=True)
     settings = {"paths.train": str(train_path), "paths.dev": str(dev_path)}
     section = config_section(config_path)
     lexicon_info = None
