@@ -84,7 +84,7 @@ def score(args: argparse.Namespace) -> None:
         info = json.loads((fold_dir / "corpus" / "fold.json").read_text())
         train_sents, held_sents = split_fold(args.norne, fold, info["k"])
         row = {"split": info, "recipes": {}}
-        for run in sorted(p for p in fold_dir.iterdir() if (p / "run" / "model-best").is_dir()):
+        for run in sorted(p for p in fold_dir.iterdir() if (p / "recipe.json").is_file()):  # finished runs
             row["recipes"][run.name] = {**json.loads((run / "recipe.json").read_text()),
                                         **figures(run / "run" / "model-best", train_sents, held_sents)}
             print(fold, run.name, {k: v for k, v in row["recipes"][run.name].items() if k != "per_label_f"}, flush=True)
