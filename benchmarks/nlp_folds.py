@@ -20,12 +20,14 @@ import time
 from pathlib import Path
 
 import spacy
+from spacy.tokens import DocBin
 
 from qualcode.nlp import use_blas
-from qualcode.nlp.corpus import DEFAULT_NORNE, convert_norne
+from qualcode.nlp.conll import read_conllu
+from qualcode.nlp.corpus import DEFAULT_NORNE, convert_norne, find_norne, sentences_to_docs
 from qualcode.nlp.evaluate import mention_key, score_sentences, unseen_mention_recall
-from qualcode.nlp.folds import convert_fold, split_fold
-from qualcode.nlp.train import train_network
+from qualcode.nlp.folds import DOCBIN_ATTRS, convert_fold, split_fold
+from qualcode.nlp.train import config_section, train_network
 
 F_GAIN = 1.0
 CONFIGS = Path(__file__).resolve().parents[1] / "qualcode" / "nlp" / "configs"
@@ -48,9 +50,16 @@ def train(args: argparse.Namespace) -> None:
         name, config = spec.split("=", 1)
         run = fold_dir / name
         started = time.perf_counter()
-        best, _ = train_network(_config(config), fold_dir / "corpus" / "train.spacy",
-                                dev, run)
-        (run / "recipe.json").write_text(json.dumps({"config": _config(config).name,
+        train_path = fold_dir / "corpus" / "train.spacy"
+        if config_section(_config(config)).get("train_on_dev"):  # fold-train + UD dev, as the recipe trains
+            train_path = run / "train_dev.spacy"
+            run.mkdir(parents=True, exist_ok=True)
+            fold_train, _ = split_fold(args.norne, args.fold, args.k)
+            dev_sents = read_conllu(find_norne(args.norne).dev)
+            docs = sentences_to_docs(spacy.blank("nb").vocab, fold_train + dev_sents, n_sents=10)
+            DocBin(attrs=DOCBIN_ATTRS, docs=docs, store_user_data=False).to_disk(train_path)
+        best, _ = train_network(_config(config), train_path, dev, run)
+        (run / "recipe.json").write_text(json.dumps({"config": _config(config).name, "model": str(best),
                                                      "seconds": round(time.perf_counter() - started)}))
         print(f"{name} fold {args.fold}: {best}", flush=True)
 
@@ -86,7 +95,8 @@ def score(args: argparse.Namespace) -> None:
         row = {"split": info, "recipes": {}}
         for run in sorted(p for p in fold_dir.iterdir() if (p / "recipe.json").is_file()):  # finished runs
             row["recipes"][run.name] = {**json.loads((run / "recipe.json").read_text()),
-                                        **figures(run / "run" / "model-best", train_sents, held_sents)}
+                                        **figures(Path(json.loads((run / "recipe.json").read_text()).get(
+                                            "model", run / "run" / "model-best")), train_sents, held_sents)}
             print(fold, run.name, {k: v for k, v in row["recipes"][run.name].items() if k != "per_label_f"}, flush=True)
         results["folds"][str(fold)] = row
     verdicts = {}

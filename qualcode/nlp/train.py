@@ -65,7 +65,9 @@ def write_meta(model_dir: Path, *, norne_dir: Path | str, split: dict[str, Any],
         "recipe_version": recipe_version(config_path),
         "data": {
             "corpus": "NorNE Bokmål (ndt/nob + ud/nob dev/test)",
-            "train": "NDT sentences whose words (punctuation-only tokens ignored) are not in UD dev or test",
+            "train": "NDT sentences whose words (punctuation-only tokens ignored) are not in UD dev or test"
+                     + (", plus UD dev (fixed steps, last model)" if config_section(config_path).get("train_on_dev")
+                        else ""),
             "split": {k: split[k] for k in ("train_sentences", "dev_sentences", "test_sentences",
                                             "ndt_sentences", "ndt_in_dev_or_test") if k in split},
         },
@@ -92,8 +94,9 @@ def train_model(norne_dir: Path | str, out_dir: Path | str, *, work_dir: Path | 
     corpus_dir = work / "corpus"
     split = convert_norne(norne_dir, corpus_dir).as_dict()
     started = time.perf_counter()
-    run_dir, lexicon_info = train_network(config_path, corpus_dir / "train.spacy", corpus_dir / "dev.spacy", work,
-                                          overrides=overrides)
+    on_dev = bool(config_section(config_path).get("train_on_dev"))
+    run_dir, lexicon_info = train_network(config_path, corpus_dir / ("train_dev.spacy" if on_dev else "train.spacy"),
+                                          corpus_dir / "dev.spacy", work, overrides=overrides)
     blas = str(config_section(config_path).get("blas", RECIPE_DEFAULT_BLAS))
     companion_config = companion_config_path(config_path)
     if companion_config is not None:  # the case-free companion: same corpus, same lexicon table
@@ -114,7 +117,10 @@ def train_model(norne_dir: Path | str, out_dir: Path | str, *, work_dir: Path | 
 def train_network(config_path: Path | str, train_path: Path | str, dev_path: Path | str, work_dir: Path | str, *,
                   overrides: dict[str, Any] | None = None) -> tuple[Path, dict[str, Any] | None]:
     """Train the recipe's network (not its companion) on two DocBins, with the recipe's lexicon
-    table and BLAS backend; returns the best pipeline's folder and the table's info (or None)."""
+    table and BLAS backend; returns the trained pipeline's folder and the table's info (or None).
+
+    The folder is spaCy's ``model-best`` (best dev score), or ``model-last`` for recipes with
+    ``[qualcode] train_on_dev`` (dev is training data; the recipe fixes the number of steps)."""
     from spacy.cli.train import train as spacy_train
 
     work = Path(work_dir)
@@ -132,7 +138,7 @@ def train_network(config_path: Path | str, train_path: Path | str, dev_path: Pat
     settings.update(overrides or {})
     with training_ops(str(section.get("blas", RECIPE_DEFAULT_BLAS))):
         _spacy_train(spacy_train, Path(config_path), work / "run", settings)
-    return work / "run" / "model-best", lexicon_info
+    return work / "run" / ("model-last" if section.get("train_on_dev") else "model-best"), lexicon_info
 
 
 def _spacy_train(spacy_train, config: Path, run_dir: Path, settings: dict[str, Any]) -> None:

@@ -111,3 +111,12 @@ def test_missing_or_incomplete_norne(tmp_path: Path) -> None:
         find_norne(root)
     with pytest.raises(ModelError, match="no ndt/nob"):
         find_norne(root / "ud")
+
+
+def test_train_dev_corpus_is_train_plus_dev(tmp_path: Path) -> None:
+    report = convert_norne(NORNE, tmp_path / "corpus", train_n_sents=1)
+    nlp = spacy.blank("nb")
+    train = [d.text for d in DocBin().from_disk(report.paths["train"]).get_docs(nlp.vocab)]
+    dev = [d.text for d in DocBin().from_disk(report.paths["dev"]).get_docs(nlp.vocab)]
+    both = [d.text for d in DocBin().from_disk(report.paths["train_dev"]).get_docs(nlp.vocab)]
+    assert both == train + dev and dev

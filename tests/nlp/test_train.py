@@ -61,3 +61,18 @@ def test_a_recipe_with_a_companion_ships_it_compact(tmp_path: Path) -> None:
     assert nlp.vocab.vectors.shape[0] < 100 < q["lexicon"]["rows"]  # each distinct row stored once
     strings = json.loads((tmp_path / "model" / "vocab" / "strings.json").read_text(encoding="utf-8"))
     assert "PER" in strings and len(strings) < 20
+
+
+def test_a_train_on_dev_recipe_trains_on_dev_and_keeps_the_last_model(tmp_path: Path) -> None:
+    configs = Path(__file__).parents[2] / "qualcode" / "nlp" / "configs"
+    recipe = (configs / "ner_v11.cfg").read_text(encoding="utf-8")
+    assert "train_on_dev = true" in recipe and "patience = 0" in recipe
+    (tmp_path / "v11.cfg").write_text(recipe.replace("lexicon = 3", "lexicon = true"), encoding="utf-8")
+    meta = train_model(NORNE, tmp_path / "model", work_dir=tmp_path / "work", config_path=tmp_path / "v11.cfg",
+                       overrides=TINY, evaluate=False)
+    q = meta["qualcode"]
+    assert "plus UD dev" in q["data"]["train"]
+    run = tmp_path / "work" / "run"
+    trained_on = (run / "model-last" / "config.cfg").read_text(encoding="utf-8")
+    assert "train_dev.spacy" in trained_on  # the corpus spaCy read: train + dev
+    assert (tmp_path / "model" / "tok2vec" / "model").read_bytes() == (run / "model-last" / "tok2vec" / "model").read_bytes()
