@@ -14,6 +14,7 @@ import spacy
 from spacy.language import Language
 
 from ..errors import AnonymisationError, ModelError
+from ..nlp.truecase import is_uncased
 from . import lists
 from .components import (
     DenyListRecogniser,
@@ -26,9 +27,11 @@ from .components import (
     keep,
     propagatable,
     propagation_pattern,
+    uncased_form_ok,
+    uncased_forms_of,
 )
 from .config import AnonymiseConfig
-from .detection import Detection
+from .detection import PROPAGATED, Detection
 from .pseudonyms import PseudonymMap, assign_all
 from .replace import Replacement, apply
 
@@ -136,12 +139,15 @@ class Anonymiser:
         raw = self._raw(texts, n_process=n_process)
         if extra is not None:
             raw = [list(r) + list(x) for r, x in zip(raw, extra)]
+        uncased = [is_uncased(t) for t in texts]
         forms: dict[str, str] = dict(known_forms or {})
         if self.config.propagate:
             if not known_forms:
                 forms.update(self.pseudonyms.known_forms())
-            common = lowercase_words(texts)
-            for found in raw:
+            common = lowercase_words([t for t, u in zip(texts, uncased) if not u])
+            for found, unc in zip(raw, uncased):
+                if unc:
+                    continue  # texts typed without capitals: see _uncased_forms
                 for d in found:
                     if not keep(d, self.resolver.allow):
                         continue
@@ -151,9 +157,36 @@ class Anonymiser:
                         for form in forms_of(d):
                             if form.lower() not in common:
                                 forms.setdefault(form, d.label)
+        lower_forms = self._uncased_forms(raw, uncased, forms) if self.config.propagate and any(uncased) else {}
         pattern = propagation_pattern(forms) if self.config.propagate else None
-        return [self.resolver.finish(text, found, forms, propagate_own=False, pattern=pattern)
-                for text, found in zip(texts, raw)]
+        lower_pattern = propagation_pattern(lower_forms) if lower_forms else None
+        return [self.resolver.finish(text, found, lower_forms if unc else forms, propagate_own=False,
+                                     pattern=lower_pattern if unc else pattern)
+                for text, found, unc in zip(texts, raw, uncased)]
+
+    def _uncased_forms(self, raw: Sequence[Sequence[Detection]], uncased: Sequence[bool],
+                       forms: dict[str, str]) -> dict[str, str]:
+        """Lower-case forms to propagate through the texts typed without capitals: the batch's
+        (and the project's) names in lower case, and the names found in those texts, less the
+        words the model's training text writes in lower case. Needs a pipeline with a truecasing
+        table (qualcode's model): without one, uncased texts get no propagation."""
+        from ..nlp.truecase import Truecaser
+
+        spellings = Truecaser(self.nlp).forms
+        if spellings is None:
+            return {}
+        allow = self.resolver.allow
+        out: dict[str, str] = {}
+        for form, label in forms.items():
+            if uncased_form_ok(form.lower(), spellings, allow):
+                out.setdefault(form.lower(), label)
+        for found, unc in zip(raw, uncased):
+            for d in found if unc else ():
+                if d.category in PROPAGATED and keep(d, allow):
+                    for form in uncased_forms_of(d):
+                        if uncased_form_ok(form, spellings, allow):
+                            out.setdefault(form, d.label)
+        return out
 
     def detect(self, text: str) -> list[Detection]:
         return self.detect_batch([text])[0]

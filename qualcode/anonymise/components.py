@@ -348,6 +348,24 @@ def forms_of(det: Detection) -> list[str]:
     return out
 
 
+def uncased_forms_of(det: Detection) -> list[str]:
+    """The lower-case forms of a detection to propagate through text typed without capitals:
+    the whole form and, for a person, each part (``kari nordmann`` → ``nordmann``, if allowed)."""
+    base = strip_genitive(det.text.strip()).lower()
+    return [base] + (base.split() if det.category == "PERSON" and " " in base else [])
+
+
+def uncased_form_ok(form: str, spellings, allow: AllowList) -> bool:
+    """Whether a lower-case form may be propagated through uncased text: three letters or more,
+    no stop word, not allow-listed, and not a word that the model's training text writes in lower
+    case (``spellings``: the pipeline's truecasing table), so "nordmann" or "berg" stay."""
+    form = form.strip()
+    if len(form) < 3 or "\n" in form or form in STOP_WORDS or form in allow:
+        return False
+    spelling = spellings.get(form) if spellings is not None else None
+    return spelling is None or spelling[:1].isupper()
+
+
 def propagation_pattern(forms: Iterable[str]) -> re.Pattern | None:
     forms = sorted({strip_genitive(f) for f in forms}, key=len, reverse=True)
     if not forms:

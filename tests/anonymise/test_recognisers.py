@@ -159,3 +159,18 @@ def test_ner_reads_uncased_text_truecased_when_the_pipeline_has_a_table(nlp) -> 
     assert off == []
     cased = "Vi snakket med torvald om Fjellvik."  # has capitals: read as typed
     assert [cased[d.start:d.end] for d in Anonymiser(nlp, AnonymiseConfig(**cfg)).detect_batch([cased])[0]] == ["Fjellvik"]
+
+
+def test_propagation_through_texts_typed_without_capitals(nlp) -> None:
+    from qualcode.nlp.truecase import add_truecase_table
+
+    nlp.get_pipe("ner").add_patterns([{"label": "PER", "pattern": "sigrun nordmann"}])
+    texts = ["i går møtte vi sigrun nordmann.", "sigrun sa at nordmann er et ord.", "Det var en sigrun der."]
+    # without a truecasing table nothing tells a name from a common word: no propagation
+    assert [len(d) for d in Anonymiser(nlp, only("ner")).detect_batch(texts)] == [1, 0, 0]
+    # the training text writes "nordmann" in lower case and never "sigrun"
+    add_truecase_table(nlp, {"nordmann": "nordmann", "i": "i"})
+    out = Anonymiser(nlp, only("ner")).detect_batch(texts)
+    assert [(d.text, d.source) for d in out[1]] == [("sigrun", "propagation")]
+    assert out[2] == []  # lower-case forms never reach a text that has capitals
+    assert [len(d) for d in Anonymiser(nlp, only("ner", propagate=False)).detect_batch(texts)] == [1, 0, 0]
