@@ -26,7 +26,7 @@ from qualcode.nlp import use_blas
 from qualcode.nlp.conll import read_conllu
 from qualcode.nlp.corpus import DEFAULT_NORNE, convert_norne, find_norne, sentences_to_docs
 from qualcode.nlp.evaluate import mention_key, score_sentences, unseen_mention_recall
-from qualcode.nlp.folds import DOCBIN_ATTRS, convert_fold, split_fold
+from qualcode.nlp.folds import DOCBIN_ATTRS, convert_fold, document_id, documents_sharing, split_fold
 from qualcode.nlp.train import config_section, train_network
 
 F_GAIN = 1.0
@@ -64,7 +64,7 @@ def train(args: argparse.Namespace) -> None:
         print(f"{name} fold {args.fold}: {best}", flush=True)
 
 
-def figures(model: Path, train_sents, held_sents) -> dict:
+def figures(model: Path, train_sents, held_sents, without_dev_docs) -> dict:
     nlp = use_blas(spacy.load(model))
     seen = {mention_key(s.words[a:b]) for s in train_sents for a, b, _ in _spans(s)}
     cased = score_sentences(nlp, held_sents)
@@ -75,6 +75,8 @@ def figures(model: Path, train_sents, held_sents) -> dict:
             "per_f": per.get("f"), "per_r": per.get("r"),
             "lower_f": lower["micro"]["f"], "lower_per_r": lower["per_label"].get("PER", {}).get("r"),
             "unseen_r": unseen["recall"], "unseen_entities": unseen["entities"],
+            # diagnostic, not part of the rule: documents none of whose sentences are in UD dev
+            "f_docs_without_dev": score_sentences(nlp, without_dev_docs)["micro"]["f"],
             "per_label_f": {k: v["f"] for k, v in cased["per_label"].items()}}
 
 
@@ -92,11 +94,14 @@ def score(args: argparse.Namespace) -> None:
         fold = int(fold_dir.name[4:])
         info = json.loads((fold_dir / "corpus" / "fold.json").read_text())
         train_sents, held_sents = split_fold(args.norne, fold, info["k"])
+        dev_docs = documents_sharing(args.norne, "dev")
+        without_dev = [s for s in held_sents if document_id(s.source.split(":")[0]) not in dev_docs]
+        info = {**info, "heldout_sentences_in_documents_without_dev": len(without_dev)}
         row = {"split": info, "recipes": {}}
         for run in sorted(p for p in fold_dir.iterdir() if (p / "recipe.json").is_file()):  # finished runs
             row["recipes"][run.name] = {**json.loads((run / "recipe.json").read_text()),
                                         **figures(Path(json.loads((run / "recipe.json").read_text()).get(
-                                            "model", run / "run" / "model-best")), train_sents, held_sents)}
+                                            "model", run / "run" / "model-best")), train_sents, held_sents, without_dev)}
             print(fold, run.name, {k: v for k, v in row["recipes"][run.name].items() if k != "per_label_f"}, flush=True)
         results["folds"][str(fold)] = row
     verdicts = {}

@@ -42,6 +42,14 @@ def training_documents(norne_dir: Path | str, lang: str = "nob") -> dict[str, li
     return {d: sents for d, sents in docs.items() if sents}
 
 
+def documents_sharing(norne_dir: Path | str, split: str = "dev", lang: str = "nob") -> set[str]:
+    """NDT documents that have sentences in the UD ``split`` (UD cut its splits inside articles,
+    so a recipe that trains on dev sees neighbouring sentences of these documents)."""
+    files = find_norne(norne_dir, lang)
+    keys = {s.loose_key for s in read_conllu({"dev": files.dev, "test": files.test}[split])}
+    return {document_id(p) for p in files.ndt if any(s.loose_key in keys for s in read_ndt(p))}
+
+
 def assign_folds(sizes: dict[str, int], k: int = 5, salt: str = SALT) -> dict[str, int]:
     """Fold number of each document: balanced by size, order fixed by a salted hash."""
     if k < 2 or len(sizes) < k:

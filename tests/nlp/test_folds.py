@@ -64,3 +64,11 @@ def test_convert_fold_holds_out_whole_documents(tmp_path: Path) -> None:
     assert [(e.text, e.label_) for e in held_docs[0].ents] == [("Ola Nordmann", "PER"), ("Bodø", "GPE_LOC")]
     with pytest.raises(ModelError):
         split_fold(root, 2, k=2)
+
+
+def test_documents_sharing_a_ud_split(tmp_path: Path) -> None:
+    from qualcode.nlp.folds import documents_sharing
+
+    root = _two_documents(tmp_path)
+    assert documents_sharing(root, "dev") == {"fiksjon"}  # "annet" has no UD sentence
+    assert documents_sharing(root, "test") == {"fiksjon"}
