@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from .common import CliState, console, handle_errors, pass_state, print_json
+from .common import CliState, console, err_console, handle_errors, pass_state, print_json
 
 
 def _default_norne() -> Path | None:
@@ -93,13 +93,17 @@ def register(cli: click.Group) -> None:
     def evaluate_cmd(state: CliState, norne_dir: Path, split: str, out_file: Path | None, as_json: bool) -> None:
         """Exact-span P/R/F per label and micro on NorNE's UD split, cased and lower-cased."""
         from ..nlp import load
-        from ..nlp.evaluate import evaluate_norne, train_mentions
+        from ..nlp.evaluate import evaluate_norne, train_mentions, trained_on_dev
 
         name = model_choice(state)
         nlp = load(name)
+        on_dev = trained_on_dev(nlp)
         result = {"model": name or "shipped", "pipeline": f"{nlp.meta.get('lang')}_{nlp.meta.get('name')}",
-                  "version": nlp.meta.get("version"),
-                  **evaluate_norne(nlp, norne_dir, split=split, seen=train_mentions(norne_dir))}
+                  "version": nlp.meta.get("version"), "trained_on_dev": on_dev,
+                  **evaluate_norne(nlp, norne_dir, split=split, seen=train_mentions(norne_dir, include_dev=on_dev))}
+        if on_dev and split == "dev":
+            err_console.print("[yellow]this model was trained on UD dev: its dev scores are scores on training "
+                              "data[/yellow]")
         if out_file is not None:
             out_file.parent.mkdir(parents=True, exist_ok=True)
             out_file.write_text(json.dumps(result, indent=2), encoding="utf-8")

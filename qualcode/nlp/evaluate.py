@@ -119,12 +119,22 @@ def mention_key(words: Iterable[str]) -> str:
     return " ".join(words).lower()
 
 
-def train_mentions(norne_dir: Path | str, lang: str = "nob") -> set[str]:
-    """Lower-cased texts of every entity mention in the training split (NDT minus UD dev/test)."""
+def train_mentions(norne_dir: Path | str, lang: str = "nob", *, include_dev: bool = False) -> set[str]:
+    """Lower-cased texts of every entity mention in the training split (NDT minus UD dev/test),
+    and in UD dev with ``include_dev`` (for models trained on it: :func:`trained_on_dev`)."""
     from .conll import bio_to_spans
     from .corpus import train_sentences
 
-    return {mention_key(s.words[a:b]) for s in train_sentences(norne_dir, lang) for a, b, _ in bio_to_spans(s.tags)}
+    sentences = train_sentences(norne_dir, lang)
+    if include_dev:
+        sentences += read_conllu(find_norne(norne_dir, lang).dev)
+    return {mention_key(s.words[a:b]) for s in sentences for a, b, _ in bio_to_spans(s.tags)}
+
+
+def trained_on_dev(nlp) -> bool:
+    """Whether the pipeline's meta says it was trained on UD dev too (its dev scores are then
+    scores on training data)."""
+    return bool(((nlp.meta.get("qualcode") or {}).get("data") or {}).get("train_on_dev"))
 
 
 def unseen_mention_recall(nlp, sentences: Iterable[Sentence], seen: set[str], *,

@@ -68,6 +68,7 @@ def write_meta(model_dir: Path, *, norne_dir: Path | str, split: dict[str, Any],
             "train": "NDT sentences whose words (punctuation-only tokens ignored) are not in UD dev or test"
                      + (", plus UD dev (fixed steps, last model)" if config_section(config_path).get("train_on_dev")
                         else ""),
+            "train_on_dev": bool(config_section(config_path).get("train_on_dev")),
             "split": {k: split[k] for k in ("train_sentences", "dev_sentences", "test_sentences",
                                             "ndt_sentences", "ndt_in_dev_or_test") if k in split},
         },
