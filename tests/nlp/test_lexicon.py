@@ -104,10 +104,11 @@ def test_training_tells_whether_the_lists_are_the_shipped_models() -> None:
     from qualcode.nlp import load
 
     shipped = load().meta["qualcode"]["lexicon"]
-    info = {"version": 1, "sha256": shipped["sha256"]}
+    info = {"version": shipped["version"], "sha256": shipped["sha256"]}
     assert _same_lists_as_shipped(info) is True
     assert _same_lists_as_shipped({**info, "sha256": "0" * 64}) is False
-    assert _same_lists_as_shipped({**info, "version": 2}) is None  # another table version: cannot tell
+    other = 2 if shipped["version"] != 2 else 1
+    assert _same_lists_as_shipped({**info, "version": other}) is None  # another table version: cannot tell
 
 
 def test_table_version_3_adds_world_places_and_genitives(monkeypatch) -> None:
