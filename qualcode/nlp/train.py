@@ -18,7 +18,7 @@ from .evaluate import dir_size_bytes, evaluate_norne
 from .ops import RECIPE_DEFAULT_BLAS, training_ops, use_blas
 
 CONFIG_PATH = Path(__file__).parent / "configs" / "ner.cfg"
-MODEL_VERSION = "0.4.0"
+MODEL_VERSION = "0.5.0"
 
 
 def config_section(config_path: Path | str) -> dict[str, Any]:
