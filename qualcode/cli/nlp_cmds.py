@@ -136,7 +136,9 @@ def register(cli: click.Group) -> None:
         console.print(f"[bold]{meta.get('lang')}_{meta.get('name')}[/] {meta.get('version')} "
                       f"(spaCy {meta.get('spacy_version')}); pipes: {', '.join(nlp.pipe_names)}")
         if q:
-            console.print(f"recipe {q.get('recipe')} v{q.get('recipe_version')}; data: {q['data']['corpus']}")
+            console.print(f"recipe {q.get('recipe')} v{q.get('recipe_version')}; data: {q['data']['corpus']}"
+                          + ("; trained on UD dev too (dev scores are training-data scores)"
+                             if q["data"].get("train_on_dev") else ""))
             cased = (q.get("scores") or {}).get("cased")
             if cased:
                 m = cased["micro"]

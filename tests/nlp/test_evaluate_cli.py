@@ -81,6 +81,7 @@ def test_cli_info_shipped_model(tmp_path: Path) -> None:
     assert meta["qualcode"]["data"]["split"]["test_sentences"] == 1939
     text = CliRunner().invoke(cli, ["-p", str(tmp_path), "model", "info"]).output
     assert "truecasing for text without capitals: 25,894 spellings" in text and "matrix products: numpy" in text
+    assert meta["qualcode"]["data"]["train_on_dev"] is True and "trained on UD dev too" in " ".join(text.split())
 
 
 def test_cli_evaluate_bad_norne_dir(tmp_path: Path, ruler_pipeline) -> None:
