@@ -33,7 +33,7 @@ import spacy
 from qualcode.nlp import load, use_blas
 from qualcode.nlp.conll import read_conllu
 from qualcode.nlp.corpus import DEFAULT_NORNE, find_norne
-from qualcode.nlp.evaluate import score_sentences, words_per_second
+from qualcode.nlp.evaluate import score_sentences, trained_on_dev, words_per_second
 from qualcode.nlp.ops import one_blas_thread
 from qualcode.nlp.truecase import pipe as read_pipe
 from qualcode.nlp.loader import shipped_model_path
@@ -81,6 +81,10 @@ def main() -> int:
     if companion(nlp) is None:
         print("the pipeline has no case-free companion; pass --companion DIR", file=sys.stderr)
         return 2
+    if args.split == "dev" and trained_on_dev(nlp) and args.out is None:
+        print("this model was trained on UD dev: its dev scores are training-data scores; pass --out FILE "
+              "to write them anyway (results/nlp_uncased_dev.json keeps the last model judged on dev)", file=sys.stderr)
+        return 2
     files = find_norne(args.norne)
     sentences = read_conllu(files.dev if args.split == "dev" else files.test)
     lower_texts = [t.lower() for t in speed_texts(args.norne)]
@@ -99,6 +103,7 @@ def main() -> int:
     out = args.out or Path(__file__).parent / "results" / f"nlp_uncased_{args.split}.json"
     out.write_text(json.dumps({
         "split": args.split, "model": args.model or "shipped", "model_version": nlp.meta.get("version"),
+        "trained_on_dev": trained_on_dev(nlp),
         "companion": str(args.companion) if args.companion else "the pipeline's own",
         "cased_reference": cased, "modes": rows, "threads": os.environ.get("OMP_NUM_THREADS", "default"),
         "load_avg_1min": round(os.getloadavg()[0], 2)}, indent=2), encoding="utf-8")
