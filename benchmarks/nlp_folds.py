@@ -25,7 +25,7 @@ from spacy.tokens import DocBin
 from qualcode.nlp import use_blas
 from qualcode.nlp.conll import read_conllu
 from qualcode.nlp.corpus import DEFAULT_NORNE, convert_norne, find_norne, sentences_to_docs
-from qualcode.nlp.evaluate import mention_key, score_sentences, unseen_mention_recall
+from qualcode.nlp.evaluate import mention_keys, score_sentences, unseen_mention_recall
 from qualcode.nlp.folds import DOCBIN_ATTRS, convert_fold, document_id, documents_sharing, split_fold
 from qualcode.nlp.train import config_section, train_network
 
@@ -66,7 +66,7 @@ def train(args: argparse.Namespace) -> None:
 
 def figures(model: Path, train_sents, held_sents, without_dev_docs) -> dict:
     nlp = use_blas(spacy.load(model))
-    seen = {mention_key(s.words[a:b]) for s in train_sents for a, b, _ in _spans(s)}
+    seen = mention_keys(train_sents)
     cased = score_sentences(nlp, held_sents)
     lower = score_sentences(nlp, held_sents, lower=True)
     unseen = unseen_mention_recall(nlp, held_sents, seen)
@@ -80,21 +80,15 @@ def figures(model: Path, train_sents, held_sents, without_dev_docs) -> dict:
             "per_label_f": {k: v["f"] for k, v in cased["per_label"].items()}}
 
 
-def _spans(sent):
-    from qualcode.nlp.conll import bio_to_spans
-
-    return bio_to_spans(sent.tags)
-
-
 def score(args: argparse.Namespace) -> None:
     work = Path(args.work)
     results: dict = {"rule": {"f_gain_mean": F_GAIN, "higher_on_every_fold": True, "baseline": args.baseline},
                      "folds": {}}
+    dev_docs = documents_sharing(args.norne, "dev")
     for fold_dir in sorted(work.glob("fold*")):
         fold = int(fold_dir.name[4:])
         info = json.loads((fold_dir / "corpus" / "fold.json").read_text())
         train_sents, held_sents = split_fold(args.norne, fold, info["k"])
-        dev_docs = documents_sharing(args.norne, "dev")
         without_dev = [s for s in held_sents if document_id(s.source.split(":")[0]) not in dev_docs]
         info = {**info, "heldout_sentences_in_documents_without_dev": len(without_dev)}
         row = {"split": info, "recipes": {}}

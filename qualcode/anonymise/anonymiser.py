@@ -180,8 +180,8 @@ class Anonymiser:
         for form, label in forms.items():
             if uncased_form_ok(form.lower(), spellings, allow):
                 out.setdefault(form.lower(), label)
-        for found, unc in zip(raw, uncased):
-            for d in found if unc else ():
+        for found in (f for f, unc in zip(raw, uncased) if unc):
+            for d in found:
                 if d.category in PROPAGATED and keep(d, allow):
                     for form in uncased_forms_of(d):
                         if uncased_form_ok(form, spellings, allow):

@@ -112,9 +112,9 @@ def _entity_counts(sentences: Iterable[Sentence]) -> dict[str, int]:
 
 
 def convert_norne(norne_dir: Path | str, out_dir: Path | str, *, lang: str = "nob",
-                  train_n_sents: int = 10) -> SplitReport:
+                  train_n_sents: int = 10, train_dev: bool = False) -> SplitReport:
     """Write ``train.spacy``, ``dev.spacy``, ``test.spacy`` and ``test_lower.spacy`` to out_dir,
-    and ``train_dev.spacy`` (train + dev, for recipes with ``train_on_dev``)."""
+    and with ``train_dev`` also ``train_dev.spacy`` (train + dev, for recipes with ``train_on_dev``)."""
     files = find_norne(norne_dir, lang)
     dev = read_conllu(files.dev)
     test = read_conllu(files.test)
@@ -126,7 +126,7 @@ def convert_norne(norne_dir: Path | str, out_dir: Path | str, *, lang: str = "no
     vocab = spacy.blank("nb").vocab
     outputs = {
         "train": sentences_to_docs(vocab, train, n_sents=train_n_sents),
-        "train_dev": sentences_to_docs(vocab, train + dev, n_sents=train_n_sents),
+        **({"train_dev": sentences_to_docs(vocab, train + dev, n_sents=train_n_sents)} if train_dev else {}),
         "dev": sentences_to_docs(vocab, dev),
         "test": sentences_to_docs(vocab, test),
         "test_lower": sentences_to_docs(vocab, test, lower=True),

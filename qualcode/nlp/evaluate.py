@@ -119,16 +119,22 @@ def mention_key(words: Iterable[str]) -> str:
     return " ".join(words).lower()
 
 
-def train_mentions(norne_dir: Path | str, lang: str = "nob", *, include_dev: bool = False) -> set[str]:
-    """Lower-cased texts of every entity mention in the training split (NDT minus UD dev/test),
-    and in UD dev with ``include_dev`` (for models trained on it: :func:`trained_on_dev`)."""
+def mention_keys(sentences: Iterable[Sentence]) -> set[str]:
+    """Lower-cased texts (:func:`mention_key`) of every entity mention in ``sentences``."""
     from .conll import bio_to_spans
+
+    return {mention_key(s.words[a:b]) for s in sentences for a, b, _ in bio_to_spans(s.tags)}
+
+
+def train_mentions(norne_dir: Path | str, lang: str = "nob", *, include_dev: bool = False) -> set[str]:
+    """Mention keys of the training split (NDT minus UD dev/test), and of UD dev with
+    ``include_dev`` (for models trained on it: :func:`trained_on_dev`)."""
     from .corpus import train_sentences
 
     sentences = train_sentences(norne_dir, lang)
     if include_dev:
         sentences += read_conllu(find_norne(norne_dir, lang).dev)
-    return {mention_key(s.words[a:b]) for s in sentences for a, b, _ in bio_to_spans(s.tags)}
+    return mention_keys(sentences)
 
 
 def trained_on_dev(nlp) -> bool:

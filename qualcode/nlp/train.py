@@ -42,6 +42,7 @@ def write_meta(model_dir: Path, *, norne_dir: Path | str, split: dict[str, Any],
     """Add qualcode's provenance and scores to the pipeline's ``meta.json``."""
     meta_path = Path(model_dir) / "meta.json"
     meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
+    on_dev = bool(config_section(config_path).get("train_on_dev"))
     meta.update({
         "lang": "nb",
         "name": "qualcode_ner",
@@ -66,9 +67,8 @@ def write_meta(model_dir: Path, *, norne_dir: Path | str, split: dict[str, Any],
         "data": {
             "corpus": "NorNE Bokmål (ndt/nob + ud/nob dev/test)",
             "train": "NDT sentences whose words (punctuation-only tokens ignored) are not in UD dev or test"
-                     + (", plus UD dev (fixed steps, last model)" if config_section(config_path).get("train_on_dev")
-                        else ""),
-            "train_on_dev": bool(config_section(config_path).get("train_on_dev")),
+                     + (", plus UD dev (fixed steps, last model)" if on_dev else ""),
+            "train_on_dev": on_dev,
             "split": {k: split[k] for k in ("train_sentences", "dev_sentences", "test_sentences",
                                             "ndt_sentences", "ndt_in_dev_or_test") if k in split},
         },
@@ -89,26 +89,25 @@ def train_model(norne_dir: Path | str, out_dir: Path | str, *, work_dir: Path | 
 
     Returns the model's meta (with scores on the cased and lower-cased UD test split).
     """
-    from spacy.cli.train import train as spacy_train
-
     work = Path(work_dir)
     corpus_dir = work / "corpus"
-    split = convert_norne(norne_dir, corpus_dir).as_dict()
+    section = config_section(config_path)
+    on_dev = bool(section.get("train_on_dev"))
+    split = convert_norne(norne_dir, corpus_dir, train_dev=on_dev).as_dict()
     started = time.perf_counter()
-    on_dev = bool(config_section(config_path).get("train_on_dev"))
     run_dir, lexicon_info = train_network(config_path, corpus_dir / ("train_dev.spacy" if on_dev else "train.spacy"),
                                           corpus_dir / "dev.spacy", work, overrides=overrides)
-    blas = str(config_section(config_path).get("blas", RECIPE_DEFAULT_BLAS))
+    blas = str(section.get("blas", RECIPE_DEFAULT_BLAS))
     companion_config = companion_config_path(config_path)
+    companion_dir = None
     if companion_config is not None:  # the case-free companion: same corpus, same lexicon table
-        settings = {"paths.train": str(corpus_dir / "train.spacy"), "paths.dev": str(corpus_dir / "dev.spacy"),
-                    **({"paths.vectors": lexicon_info["path"]} if lexicon_info else {}), **(overrides or {})}
-        with training_ops(str(config_section(companion_config).get("blas", RECIPE_DEFAULT_BLAS))):
-            _spacy_train(spacy_train, companion_config, work / "run_uncased", settings)
+        companion_dir, _ = train_network(companion_config, corpus_dir / "train.spacy", corpus_dir / "dev.spacy", work,
+                                         overrides=overrides, run_name="run_uncased",
+                                         vectors=lexicon_info["path"] if lexicon_info else None)
     seconds = time.perf_counter() - started
     return finalize_model(run_dir, out_dir, norne_dir=norne_dir, split=split,
                           config_path=config_path, evaluate=evaluate,
-                          companion_dir=work / "run_uncased" / "model-best" if companion_config else None,
+                          companion_dir=companion_dir,
                           extra={"training_seconds": round(seconds), "blas": blas,
                                  **({"lexicon": {k: lexicon_info[k] for k in ("rows", "words", "version", "features", "sha256",
                                                                  "same_lists_as_shipped")}}
@@ -116,9 +115,12 @@ def train_model(norne_dir: Path | str, out_dir: Path | str, *, work_dir: Path | 
 
 
 def train_network(config_path: Path | str, train_path: Path | str, dev_path: Path | str, work_dir: Path | str, *,
-                  overrides: dict[str, Any] | None = None) -> tuple[Path, dict[str, Any] | None]:
-    """Train the recipe's network (not its companion) on two DocBins, with the recipe's lexicon
-    table and BLAS backend; returns the trained pipeline's folder and the table's info (or None).
+                  overrides: dict[str, Any] | None = None, run_name: str = "run",
+                  vectors: str | None = None) -> tuple[Path, dict[str, Any] | None]:
+    """Train one recipe's network (not its companion) on two DocBins into ``work_dir/run_name``,
+    with the recipe's BLAS backend and lexicon table (built in ``work_dir/lexicon``, or the table
+    at ``vectors``, e.g. the main network's for its companion); returns the trained pipeline's
+    folder and the info of a table it built (or None).
 
     The folder is spaCy's ``model-best`` (best dev score), or ``model-last`` for recipes with
     ``[qualcode] train_on_dev`` (dev is training data; the recipe fixes the number of steps)."""
@@ -130,7 +132,9 @@ def train_network(config_path: Path | str, train_path: Path | str, dev_path: Pat
     section = config_section(config_path)
     lexicon_info = None
     lexicon = section.get("lexicon")
-    if lexicon:
+    if vectors is not None:
+        settings["paths.vectors"] = vectors
+    elif lexicon:
         from .lexicon import build_lexicon_vectors
 
         lexicon_info = build_lexicon_vectors(work / "lexicon", version=1 if lexicon is True else int(lexicon))
@@ -138,8 +142,8 @@ def train_network(config_path: Path | str, train_path: Path | str, dev_path: Pat
         settings["paths.vectors"] = lexicon_info["path"]
     settings.update(overrides or {})
     with training_ops(str(section.get("blas", RECIPE_DEFAULT_BLAS))):
-        _spacy_train(spacy_train, Path(config_path), work / "run", settings)
-    return work / "run" / ("model-last" if section.get("train_on_dev") else "model-best"), lexicon_info
+        _spacy_train(spacy_train, Path(config_path), work / run_name, settings)
+    return work / run_name / ("model-last" if section.get("train_on_dev") else "model-best"), lexicon_info
 
 
 def _spacy_train(spacy_train, config: Path, run_dir: Path, settings: dict[str, Any]) -> None:

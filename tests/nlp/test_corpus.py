@@ -114,7 +114,8 @@ def test_missing_or_incomplete_norne(tmp_path: Path) -> None:
 
 
 def test_train_dev_corpus_is_train_plus_dev(tmp_path: Path) -> None:
-    report = convert_norne(NORNE, tmp_path / "corpus", train_n_sents=1)
+    assert "train_dev" not in convert_norne(NORNE, tmp_path / "plain", train_n_sents=1).paths  # only on request
+    report = convert_norne(NORNE, tmp_path / "corpus", train_n_sents=1, train_dev=True)
     nlp = spacy.blank("nb")
     train = [d.text for d in DocBin().from_disk(report.paths["train"]).get_docs(nlp.vocab)]
     dev = [d.text for d in DocBin().from_disk(report.paths["dev"]).get_docs(nlp.vocab)]
