@@ -198,7 +198,7 @@ def health_institutions() -> tuple[str, ...]:
 COMMON_WORD_MAX_LENGTH = 8
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=2)
 def common_words(max_length: int = COMMON_WORD_MAX_LENGTH) -> frozenset[str]:
     """Lower-cased ordinary Bokmål word forms: not names.
 

@@ -9,7 +9,10 @@ never has gets a capital when the model's own lexicon table marks it as a name o
 in table version 2, not also as an ordinary word. One context rule: a word that neither the
 training text nor the table's ordinary words have, right after a word restored as a person's
 name, is taken as a surname ("per borten" → "Per Borten"; on lower-cased UD dev this raised
-PER recall from 69.7 to 73.5 and PER precision from 79.3 to 83.5).
+PER recall from 69.7 to 73.5 and PER precision from 79.3 to 83.5). The unknown-word rule (round
+v12, for pipelines whose meta asks for it): a word of at least four letters that is neither in
+the training text nor an ordinary Bokmål word form nor a compound of such words
+(:mod:`qualcode.nlp.wordforms`) is taken as a name ("borten", "bjurstrøm").
 
 It applies only to texts that have no capital letter at all (:func:`is_uncased`), so a cased
 transcript is left exactly as it is. Only the case of letters changes, never the length, so
@@ -71,11 +74,29 @@ def add_truecase_table(nlp, forms: dict[str, str]):
     return nlp
 
 
-class Truecaser:
-    """Truecases uncased texts with the spellings and lexicon table stored in a pipeline."""
+#: Meta setting (``meta["qualcode"]["truecase"]["unknown_words"]``) that turns the unknown-word rule on.
+UNKNOWN_WORDS = "ordbank-compounds"
+#: Shortest word the unknown-word rule capitalises.
+UNKNOWN_MIN_LENGTH = 4
 
-    def __init__(self, nlp, *, surname_rule: bool = True) -> None:
+
+def unknown_rule_of(nlp) -> bool:
+    """Whether the pipeline's meta asks for the unknown-word rule."""
+    truecase = (nlp.meta.get("qualcode") or {}).get("truecase")
+    return isinstance(truecase, dict) and truecase.get("unknown_words") == UNKNOWN_WORDS
+
+
+class Truecaser:
+    """Truecases uncased texts with the spellings and lexicon table stored in a pipeline.
+
+    ``unknown_rule`` (default: as the pipeline's meta says, :func:`unknown_rule_of`) capitalises
+    words that are neither in the training text nor ordinary Bokmål words or compounds.
+    """
+
+    def __init__(self, nlp, *, surname_rule: bool = True, unknown_rule: bool | None = None) -> None:
         self.surname_rule = surname_rule
+        self.unknown_rule = unknown_rule_of(nlp) if unknown_rule is None else unknown_rule
+        self._ordinary: frozenset[str] | None = None
         lookups = nlp.vocab.lookups
         self.forms = lookups.get_table(TABLE) if lookups.has_table(TABLE) else None
         self.vectors = nlp.vocab.vectors
@@ -94,6 +115,21 @@ class Truecaser:
             return False
         row = self.vectors.key2row.get(get_string_id(word), -1)
         return row >= 0 and bool(self.vectors.data[row][columns].any())
+
+    def _ordinary_part(self, word: str) -> bool:
+        return word in self._ordinary or self.forms.get(word) == word
+
+    def is_unknown(self, word: str) -> bool:
+        """Whether the unknown-word rule reads lower-case ``word`` as a name: at least
+        ``UNKNOWN_MIN_LENGTH`` letters, not in the training text, not an ordinary word form, not a
+        compound of ordinary words or of words the training text writes in lower case."""
+        from .wordforms import is_compound, ordinary_words
+
+        if len(word) < UNKNOWN_MIN_LENGTH or not word.isalpha() or word in self.forms:
+            return False
+        if self._ordinary is None:
+            self._ordinary = ordinary_words()
+        return word not in self._ordinary and not is_compound(word, _Parts(self._ordinary_part))
 
     def form(self, word: str) -> str | None:
         """The spelling of a lower-case ``word`` in cased text, or None to keep it."""
@@ -117,6 +153,8 @@ class Truecaser:
         for m in _WORD.finditer(text):
             word = m.group()
             form = self.form(word)
+            if form is None and self.unknown_rule and self.is_unknown(word):
+                form = word[:1].upper() + word[1:]
             if (form is None and self.surname_rule and after_name >= 0 and text[after_name:m.start()] == " "
                     and word not in self.forms and len(word) > 1 and not self._is(word, self.common_columns)):
                 form = word[:1].upper() + word[1:]  # a word the training text never has, after a first name
@@ -124,6 +162,22 @@ class Truecaser:
                 chars[m.start():m.end()] = form
             after_name = m.end() if form and form[:1].isupper() and self._is(word, self.person_columns) else -1
         return "".join(chars)
+
+
+class _Parts:
+    """A membership test as a collection (for :func:`qualcode.nlp.wordforms.is_compound`)."""
+
+    def __init__(self, contains) -> None:
+        self._contains = contains
+
+    def __contains__(self, word: object) -> bool:
+        return self._contains(word)
+
+    def __len__(self) -> int:  # pragma: no cover - Collection protocol only
+        return 0
+
+    def __iter__(self):  # pragma: no cover - Collection protocol only
+        return iter(())
 
 
 def merge_entities(doc, other, *, other_wins: bool = True):
