@@ -33,7 +33,7 @@ from qualcode.nlp.evaluate import mention_keys, score_sentences, unseen_mention_
 from qualcode.nlp.folds import DOCBIN_ATTRS, convert_fold, document_id, documents_sharing, split_fold
 from qualcode.nlp.lexicon import features as lexicon_features
 from qualcode.nlp.train import config_section, train_network
-from qualcode.nlp.truecase import add_truecase_table, casing_forms
+from qualcode.nlp.truecase import Truecaser, add_truecase_table, casing_forms
 
 F_GAIN = 1.0
 TRUECASED_PER_R_DROP = 1.0
@@ -71,13 +71,15 @@ def train(args: argparse.Namespace) -> None:
         print(f"{name} fold {args.fold}: {best}", flush=True)
 
 
-def truecased_reading(nlp, train_sents, held_sents, lexicon_version: int) -> dict:
+def truecased_reading(nlp, train_sents, held_sents, lexicon_version: int, *, unknown_rule: bool = False) -> dict:
     """Scores of ``nlp``'s truecased reading of the lower-cased held-out sentences (no reading as
     typed, no companion: what the cased network contributes to ``qualcode ner`` on uncased text),
-    with a truecasing table from the fold's training sentences and the model's lexicon columns."""
+    with a truecasing table from the fold's training sentences and the model's lexicon columns;
+    ``unknown_rule`` adds truecasing's unknown-word rule (round v12)."""
     nlp.meta.setdefault("qualcode", {})["lexicon"] = {"features": list(lexicon_features(lexicon_version))}
     add_truecase_table(nlp, casing_forms(s.words for s in train_sents))
-    return score_sentences(nlp, held_sents, lower=True, truecase=True, union=False)
+    return score_sentences(nlp, held_sents, lower=True, truecase=True, union=False,
+                           truecaser=Truecaser(nlp, unknown_rule=unknown_rule))
 
 
 def figures(model: Path, train_sents, held_sents, without_dev_docs, lexicon_version: int | None = None) -> dict:
@@ -86,6 +88,8 @@ def figures(model: Path, train_sents, held_sents, without_dev_docs, lexicon_vers
     cased = score_sentences(nlp, held_sents)
     lower = score_sentences(nlp, held_sents, lower=True)
     truecased = truecased_reading(nlp, train_sents, held_sents, lexicon_version) if lexicon_version else None
+    unknown = (truecased_reading(nlp, train_sents, held_sents, lexicon_version, unknown_rule=True)
+               if lexicon_version else None)
     unseen = unseen_mention_recall(nlp, held_sents, seen)
     per = cased["per_label"].get("PER", {})
     return {"f": cased["micro"]["f"], "p": cased["micro"]["p"], "r": cased["micro"]["r"],
@@ -93,7 +97,12 @@ def figures(model: Path, train_sents, held_sents, without_dev_docs, lexicon_vers
             "lower_f": lower["micro"]["f"], "lower_per_r": lower["per_label"].get("PER", {}).get("r"),
             "unseen_r": unseen["recall"], "unseen_entities": unseen["entities"],
             **({"truecased_f": truecased["micro"]["f"],
-                "truecased_per_r": truecased["per_label"].get("PER", {}).get("r")} if truecased else {}),
+                "truecased_per_r": truecased["per_label"].get("PER", {}).get("r"),
+                "truecased_per_p": truecased["per_label"].get("PER", {}).get("p"),
+                # round v12's second question: the same reading with the unknown-word rule
+                "unknown_rule_f": unknown["micro"]["f"],
+                "unknown_rule_per_r": unknown["per_label"].get("PER", {}).get("r"),
+                "unknown_rule_per_p": unknown["per_label"].get("PER", {}).get("p")} if truecased else {}),
             # diagnostic, not part of the rule: documents none of whose sentences are in UD dev
             "f_docs_without_dev": score_sentences(nlp, without_dev_docs)["micro"]["f"],
             "per_label_f": {k: v["f"] for k, v in cased["per_label"].items()}}

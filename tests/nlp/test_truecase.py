@@ -123,3 +123,32 @@ def test_the_comparison_knobs_union_and_surname_rule() -> None:
     doc = next(pipe(nlp, ["jeg møtte kari nordmann."], union=False))
     assert [e.text for e in doc.ents] == ["kari"]  # only the truecased reading
     assert Truecaser(_pipeline(), surname_rule=False)("åse xylander") == "Åse xylander"
+
+
+def test_the_unknown_word_rule_capitalises_words_no_lexicon_has() -> None:
+    nlp = _pipeline()
+    text = "vi leste om borten og ruspolitikken i mai, og bjurstrøms tabbe."
+    assert Truecaser(nlp)(text) == text  # off unless the meta asks for it
+    nlp.meta["qualcode"]["truecase"] = {"unknown_words": "ordbank-compounds"}
+    out = Truecaser(nlp)(text)
+    # "borten" is neither training text nor Ordbank; "ruspolitikken" is a compound of Ordbank words;
+    # "leste" and "tabbe" are Ordbank forms; "om" is too short
+    assert out == "vi leste om Borten og ruspolitikken i mai, og Bjurstrøms tabbe."
+    assert len(out) == len(text) and out.lower() == text
+    assert Truecaser(nlp, unknown_rule=False)(text) == text
+    assert Truecaser(nlp)("Vi leste om borten.") == "Vi leste om borten."  # cased text: untouched
+
+
+def test_a_recipe_asks_for_the_unknown_word_rule_in_the_meta(tmp_path: Path) -> None:
+    from qualcode.nlp.truecase import unknown_rule_of
+
+    config = tmp_path / "ner_tc.cfg"
+    config.write_text(V3.read_text(encoding="utf-8").replace(
+        "lexicon = true", 'lexicon = true\ntruecase = true\ntruecase_unknown_words = "ordbank-compounds"'),
+        encoding="utf-8")
+    tiny = {"training.max_steps": 2, "training.eval_frequency": 2,
+            "components.tok2vec.model.encode.width": 8, "components.tok2vec.model.encode.depth": 1,
+            "components.tok2vec.model.embed.rows": [50, 20, 20, 10]}
+    meta = train_model(NORNE, tmp_path / "model", work_dir=tmp_path / "work", config_path=config, overrides=tiny)
+    assert meta["qualcode"]["truecase"]["unknown_words"] == "ordbank-compounds"
+    assert unknown_rule_of(load(tmp_path / "model")) and Truecaser(load(tmp_path / "model")).unknown_rule
