@@ -17,3 +17,30 @@ def timed(fn: Callable[[], object], repeat: int) -> tuple[list[float], list[floa
         wall.append(time.perf_counter() - t0)
         cpu.append(time.process_time() - c0)
     return wall, cpu
+
+
+def machine_facts() -> dict:
+    """What a speed or training figure depends on: CPU, BLAS kernel, library versions.
+
+    OpenBLAS picks its kernels by CPU at run time (``DYNAMIC_ARCH``), so the same recipe trains to
+    different weights on another CPU family (round v12 in ``docs/nlp.md``)."""
+    import os
+    import platform
+
+    import numpy as np
+    import spacy
+    import thinc
+    from threadpoolctl import threadpool_info
+
+    cpu = ""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            cpu = next((line.split(":", 1)[1].strip() for line in fh if line.startswith("model name")), "")
+    except OSError:
+        pass
+    np.ones((8, 8)) @ np.ones((8, 8))  # load the BLAS so threadpoolctl sees it
+    blas = [{"api": i.get("internal_api"), "version": i.get("version"), "architecture": i.get("architecture")}
+            for i in threadpool_info() if i.get("user_api") == "blas"]
+    return {"cpu": cpu, "cpus": os.cpu_count(), "blas": blas, "python": platform.python_version(),
+            "numpy": np.__version__, "spacy": spacy.__version__, "thinc": thinc.__version__,
+            "platform": platform.platform(), "load_1min": round(os.getloadavg()[0], 2)}

@@ -26,6 +26,7 @@ from pathlib import Path
 import spacy
 from spacy.tokens import DocBin
 
+from _timing import machine_facts  # benchmarks/ is on sys.path when a script runs
 from qualcode.nlp import use_blas
 from qualcode.nlp.conll import read_conllu
 from qualcode.nlp.corpus import DEFAULT_NORNE, convert_norne, find_norne, sentences_to_docs
@@ -150,6 +151,7 @@ def score(args: argparse.Namespace) -> None:
             passes = passes and mean_tc >= -TRUECASED_PER_R_DROP
         verdicts[name]["passes"] = passes
     results["verdicts"] = verdicts
+    results["machine"] = machine_facts()  # where the scores were computed (training: see docs/nlp.md)
     Path(args.out).write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(json.dumps(verdicts, indent=2))
 

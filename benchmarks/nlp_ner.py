@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import sys
 from pathlib import Path
 
 import spacy
+from _timing import machine_facts  # benchmarks/ is on sys.path when a script runs
 
 from qualcode.nlp import load, shipped_model_path
 from qualcode.nlp.conll import read_conllu
@@ -147,9 +146,7 @@ def main() -> int:
                            "per_f_gap": round(dev_scores["cased"]["per_label"]["PER"]["f"] - pub["PER"]["f"], 2)}
                     for name, pub in PUBLISHED.items()}},
         "published_split_check": published_split_check(args.norne),
-        "machine": {"python": platform.python_version(), "spacy": spacy.__version__,
-                    "cpus": os.cpu_count(), "platform": platform.platform(),
-                    "load_1min": round(os.getloadavg()[0], 2)},
+        "machine": machine_facts(),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2), encoding="utf-8")
