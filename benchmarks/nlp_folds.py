@@ -11,7 +11,8 @@ the candidate's held-out micro F must beat the baseline recipe's by at least ``F
 average over the folds and be higher on every fold. Round v12 (``--rule v12``) adds a guard: the
 PER recall of the truecased reading of the lower-cased held-out fold (the part of an uncased text
 that the cased network reads in ``qualcode ner``; the truecasing table built from the fold's own
-training sentences) may fall by at most ``TRUECASED_PER_R_DROP`` on average. Writes
+training sentences) may fall by at most ``TRUECASED_PER_R_DROP`` on average. Round v13
+(``--rule v13``) also judges truecasing rules on the baseline's fold models (``rule_verdicts``). Writes
 benchmarks/results/nlp_folds_v10.json (``--out`` for other rounds). Needs NorNE (read-only; not in
 the repo).
 """
@@ -34,7 +35,7 @@ from qualcode.nlp.evaluate import mention_keys, score_sentences, unseen_mention_
 from qualcode.nlp.folds import DOCBIN_ATTRS, convert_fold, document_id, documents_sharing, split_fold
 from qualcode.nlp.lexicon import features as lexicon_features
 from qualcode.nlp.train import config_section, train_network
-from qualcode.nlp.truecase import Truecaser, add_truecase_table, casing_forms
+from qualcode.nlp.truecase import UNKNOWN_WORDS_ENDINGS, Truecaser, add_truecase_table, casing_forms
 
 F_GAIN = 1.0
 TRUECASED_PER_R_DROP = 1.0
@@ -72,7 +73,7 @@ def train(args: argparse.Namespace) -> None:
         print(f"{name} fold {args.fold}: {best}", flush=True)
 
 
-def truecased_reading(nlp, train_sents, held_sents, lexicon_version: int, *, unknown_rule: bool = False) -> dict:
+def truecased_reading(nlp, train_sents, held_sents, lexicon_version: int, *, unknown_rule: bool | str = False) -> dict:
     """Scores of ``nlp``'s truecased reading of the lower-cased held-out sentences (no reading as
     typed, no companion: what the cased network contributes to ``qualcode ner`` on uncased text),
     with a truecasing table from the fold's training sentences and the model's lexicon columns;
@@ -91,6 +92,8 @@ def figures(model: Path, train_sents, held_sents, without_dev_docs, lexicon_vers
     truecased = truecased_reading(nlp, train_sents, held_sents, lexicon_version) if lexicon_version else None
     unknown = (truecased_reading(nlp, train_sents, held_sents, lexicon_version, unknown_rule=True)
                if lexicon_version else None)
+    endings = (truecased_reading(nlp, train_sents, held_sents, lexicon_version, unknown_rule=UNKNOWN_WORDS_ENDINGS)
+               if lexicon_version else None)
     unseen = unseen_mention_recall(nlp, held_sents, seen)
     per = cased["per_label"].get("PER", {})
     return {"f": cased["micro"]["f"], "p": cased["micro"]["p"], "r": cased["micro"]["r"],
@@ -103,7 +106,11 @@ def figures(model: Path, train_sents, held_sents, without_dev_docs, lexicon_vers
                 # round v12's second question: the same reading with the unknown-word rule
                 "unknown_rule_f": unknown["micro"]["f"],
                 "unknown_rule_per_r": unknown["per_label"].get("PER", {}).get("r"),
-                "unknown_rule_per_p": unknown["per_label"].get("PER", {}).get("p")} if truecased else {}),
+                "unknown_rule_per_p": unknown["per_label"].get("PER", {}).get("p"),
+                # round v13: the same with name endings
+                "endings_rule_f": endings["micro"]["f"],
+                "endings_rule_per_r": endings["per_label"].get("PER", {}).get("r"),
+                "endings_rule_per_p": endings["per_label"].get("PER", {}).get("p")} if truecased else {}),
             # diagnostic, not part of the rule: documents none of whose sentences are in UD dev
             "f_docs_without_dev": score_sentences(nlp, without_dev_docs)["micro"]["f"],
             "per_label_f": {k: v["f"] for k, v in cased["per_label"].items()}}
@@ -124,7 +131,7 @@ def score(args: argparse.Namespace) -> None:
         row = {"split": info, "recipes": {}}
         for run in sorted(p for p in fold_dir.iterdir() if (p / "recipe.json").is_file()):  # finished runs
             recipe = json.loads((run / "recipe.json").read_text())
-            version = config_section(_config(recipe["config"])).get("lexicon") if args.rule == "v12" else None
+            version = config_section(_config(recipe["config"])).get("lexicon") if args.rule != "v10" else None
             row["recipes"][run.name] = {**recipe, **figures(Path(recipe.get("model", run / "run" / "model-best")),
                                                             train_sents, held_sents, without_dev,
                                                             lexicon_version=int(version) if version else None)}
@@ -145,15 +152,38 @@ def score(args: argparse.Namespace) -> None:
         mean_f = round(sum(g["f"] for g in gains.values()) / len(gains), 2)
         passes = mean_f >= F_GAIN and all(g["f"] > 0 for g in gains.values())
         verdicts[name] = {"gains": gains, "mean_f_gain": mean_f}
-        if args.rule == "v12":
+        if args.rule in ("v12", "v13"):
             mean_tc = round(sum(g["truecased_per_r"] for g in gains.values()) / len(gains), 2)
             verdicts[name]["mean_truecased_per_r_gain"] = mean_tc
             passes = passes and mean_tc >= -TRUECASED_PER_R_DROP
         verdicts[name]["passes"] = passes
     results["verdicts"] = verdicts
+    if args.rule == "v13":
+        results["rule_verdicts"] = rule_verdicts(results["folds"], args.baseline)
     results["machine"] = machine_facts()  # where the scores were computed (training: see docs/nlp.md)
     Path(args.out).write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(json.dumps(verdicts, indent=2))
+
+
+def _mean_gain(rows: list[dict], new: str, old: str) -> float:
+    return round(sum(r[new] - r[old] for r in rows) / len(rows), 2)
+
+
+def rule_verdicts(folds: dict, recipe: str) -> dict:
+    """Round v13: truecasing rules compared on one recipe's fold models (docs/nlp.md). The shipped
+    unknown-word rule against no rule (round v12's bars), and the name-endings variant against it."""
+    rows = [row["recipes"][recipe] for row in folds.values() if recipe in row["recipes"]]
+    if not rows:
+        return {}
+    confirm = {"per_r_gain": _mean_gain(rows, "unknown_rule_per_r", "truecased_per_r"),
+               "f_gain": _mean_gain(rows, "unknown_rule_f", "truecased_f"),
+               "per_p_gain": _mean_gain(rows, "unknown_rule_per_p", "truecased_per_p")}
+    confirm["confirmed"] = confirm["per_r_gain"] >= 3.0 and confirm["f_gain"] >= -0.5
+    endings = {"per_r_gain": _mean_gain(rows, "endings_rule_per_r", "unknown_rule_per_r"),
+               "f_gain": _mean_gain(rows, "endings_rule_f", "unknown_rule_f"),
+               "per_p_gain": _mean_gain(rows, "endings_rule_per_p", "unknown_rule_per_p")}
+    endings["passes"] = endings["per_r_gain"] >= 1.0 and endings["f_gain"] >= -0.3
+    return {"folds": sorted(folds), "unknown_rule_vs_none": confirm, "endings_vs_unknown_rule": endings}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -166,8 +196,9 @@ def main(argv: list[str] | None = None) -> None:
     s = sub.add_parser("score")
     s.add_argument("--baseline", required=True)
     s.add_argument("--out", default=str(OUT))
-    s.add_argument("--rule", choices=("v10", "v12"), default="v10",
-                   help="v12 adds the truecased-reading PER recall guard (docs/nlp.md, round v12)")
+    s.add_argument("--rule", choices=("v10", "v12", "v13"), default="v10",
+                   help="v12 adds the truecased-reading PER recall guard; v13 judges truecasing rules "
+                        "on the baseline's fold models (docs/nlp.md, rounds v12 and v13)")
     for p in (t, s):
         p.add_argument("--work", required=True)
         p.add_argument("--norne", default=str(DEFAULT_NORNE))

@@ -211,11 +211,12 @@ def finalize_model(best_dir: Path | str, out_dir: Path | str, *, norne_dir: Path
         add_truecase_table(spacy.load(out), forms).vocab.lookups.to_disk(out / "vocab")
         truecase = {"forms": len(forms), "source": "training split, mid-sentence spellings"}
         if section.get("truecase_unknown_words"):  # round v12: the unknown-word rule (qualcode.nlp.truecase)
-            from .truecase import UNKNOWN_WORDS
+            from .truecase import UNKNOWN_RULES
 
-            if section["truecase_unknown_words"] != UNKNOWN_WORDS:
-                raise ModelError(f"{Path(config_path).name}: truecase_unknown_words must be '{UNKNOWN_WORDS}'")
-            truecase["unknown_words"] = UNKNOWN_WORDS
+            if section["truecase_unknown_words"] not in UNKNOWN_RULES:
+                raise ModelError(f"{Path(config_path).name}: truecase_unknown_words must be one of "
+                                 f"{', '.join(UNKNOWN_RULES)}")
+            truecase["unknown_words"] = section["truecase_unknown_words"]
         extra = {**(extra or {}), "truecase": truecase}
     if companion_dir or section.get("compact"):
         extra = _add_companion_and_compact(out, config_path, companion_dir, bool(section.get("compact")), extra or {})
@@ -242,9 +243,7 @@ def rewrite_meta(model_dir: Path | str, *, norne_dir: Path | str, config_path: P
     if "truecase" in old:
         truecase = {k: v for k, v in old["truecase"].items() if k != "unknown_words"}
         if section.get("truecase_unknown_words"):
-            from .truecase import UNKNOWN_WORDS
-
-            truecase["unknown_words"] = UNKNOWN_WORDS
+            truecase["unknown_words"] = str(section["truecase_unknown_words"])
         extra["truecase"] = truecase
     split = (old.get("data") or {}).get("split") or {}
     write_meta(model, norne_dir=norne_dir, split=split, scores=None, config_path=config_path, extra=extra)

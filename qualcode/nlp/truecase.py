@@ -76,26 +76,40 @@ def add_truecase_table(nlp, forms: dict[str, str]):
 
 #: Meta setting (``meta["qualcode"]["truecase"]["unknown_words"]``) that turns the unknown-word rule on.
 UNKNOWN_WORDS = "ordbank-compounds"
+#: The same, with compounds that end like a Norwegian name read as names (round v13).
+UNKNOWN_WORDS_ENDINGS = "ordbank-compounds-endings"
+UNKNOWN_RULES = (UNKNOWN_WORDS, UNKNOWN_WORDS_ENDINGS)
 #: Shortest word the unknown-word rule capitalises.
 UNKNOWN_MIN_LENGTH = 4
 
 
-def unknown_rule_of(nlp) -> bool:
-    """Whether the pipeline's meta asks for the unknown-word rule."""
+def unknown_rule_of(nlp) -> str | None:
+    """The unknown-word rule the pipeline's meta asks for (one of :data:`UNKNOWN_RULES`), or None."""
     truecase = (nlp.meta.get("qualcode") or {}).get("truecase")
-    return isinstance(truecase, dict) and truecase.get("unknown_words") == UNKNOWN_WORDS
+    rule = truecase.get("unknown_words") if isinstance(truecase, dict) else None
+    return rule if rule in UNKNOWN_RULES else None
 
 
 class Truecaser:
     """Truecases uncased texts with the spellings and lexicon table stored in a pipeline.
 
-    ``unknown_rule`` (default: as the pipeline's meta says, :func:`unknown_rule_of`) capitalises
-    words that are neither in the training text nor ordinary Bokmål words or compounds.
+    ``unknown_rule`` (default: as the pipeline's meta says, :func:`unknown_rule_of`; True means
+    :data:`UNKNOWN_WORDS`, False none) capitalises words that are neither in the training text nor
+    ordinary Bokmål words or compounds; with :data:`UNKNOWN_WORDS_ENDINGS` a compound that ends
+    like a Norwegian name counts as a name too.
     """
 
-    def __init__(self, nlp, *, surname_rule: bool = True, unknown_rule: bool | None = None) -> None:
+    def __init__(self, nlp, *, surname_rule: bool = True, unknown_rule: bool | str | None = None) -> None:
+        from ..errors import ModelError
+
         self.surname_rule = surname_rule
-        self.unknown_rule = unknown_rule_of(nlp) if unknown_rule is None else unknown_rule
+        if unknown_rule is None:
+            unknown_rule = unknown_rule_of(nlp)
+        elif unknown_rule is True:
+            unknown_rule = UNKNOWN_WORDS
+        if unknown_rule and unknown_rule not in UNKNOWN_RULES:
+            raise ModelError(f"unknown truecasing rule '{unknown_rule}' (use one of {', '.join(UNKNOWN_RULES)})")
+        self.unknown_rule: str | None = unknown_rule or None
         self._ordinary: frozenset[str] | None = None
         lookups = nlp.vocab.lookups
         self.forms = lookups.get_table(TABLE) if lookups.has_table(TABLE) else None
@@ -123,13 +137,18 @@ class Truecaser:
         """Whether the unknown-word rule reads lower-case ``word`` as a name: at least
         ``UNKNOWN_MIN_LENGTH`` letters, not in the training text, not an ordinary word form, not a
         compound of ordinary words or of words the training text writes in lower case."""
-        from .wordforms import is_compound, ordinary_words
+        from .wordforms import ends_like_a_name, is_compound, ordinary_words
 
         if len(word) < UNKNOWN_MIN_LENGTH or not word.isalpha() or word in self.forms:
             return False
         if self._ordinary is None:
             self._ordinary = ordinary_words()
-        return word not in self._ordinary and not is_compound(word, _Parts(self._ordinary_part))
+        if word in self._ordinary:
+            return False
+        parts = _Parts(self._ordinary_part)
+        if not is_compound(word, parts):
+            return True
+        return self.unknown_rule == UNKNOWN_WORDS_ENDINGS and ends_like_a_name(word, parts)
 
     def form(self, word: str) -> str | None:
         """The spelling of a lower-case ``word`` in cased text, or None to keep it."""

@@ -34,6 +34,27 @@ def ordinary_words() -> frozenset[str]:
     return common_words(max_length=_ALL_LENGTHS)
 
 
+#: Endings of Norwegian farm, place and family names ("Staveland", "Storhaug", "Bastesen"):
+#: a compound ending in one is read as a name by the ``ordbank-compounds-endings`` rule.
+NAME_ENDINGS: tuple[str, ...] = (
+    "heim", "stad", "land", "vik", "dal", "haug", "nes", "rud", "tun", "seter", "vold", "voll", "bakk",
+    "bakken", "berg", "lund", "borg", "strand", "holm", "moen", "gard", "set", "sæter", "stein", "eid",
+    "bråten", "teigen", "stuen", "sveen", "hagen", "myr", "sen", "son", "sson",
+)
+
+
+def ends_like_a_name(word: str, parts: Collection[str]) -> bool:
+    """Whether ``word`` (without a genitive *s*) is a word of ``parts``, or a compound of them,
+    followed by one of :data:`NAME_ENDINGS` ("storhaug" = "stor" + "haug")."""
+    stems = [word] + ([word[:-1]] if word.endswith("s") else [])
+    for stem in stems:
+        for ending in NAME_ENDINGS:
+            head = stem[: -len(ending)]
+            if stem.endswith(ending) and len(head) >= MIN_PART and (head in parts or is_compound(head, parts)):
+                return True
+    return False
+
+
 def is_compound(word: str, parts: Collection[str], *, depth: int = 0) -> bool:
     """Whether ``word`` is two or more words of ``parts`` written together (each at least
     ``MIN_PART`` letters), with or without a linking *s* or *e* between them."""

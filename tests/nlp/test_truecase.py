@@ -152,3 +152,18 @@ def test_a_recipe_asks_for_the_unknown_word_rule_in_the_meta(tmp_path: Path) -> 
     meta = train_model(NORNE, tmp_path / "model", work_dir=tmp_path / "work", config_path=config, overrides=tiny)
     assert meta["qualcode"]["truecase"]["unknown_words"] == "ordbank-compounds"
     assert unknown_rule_of(load(tmp_path / "model")) and Truecaser(load(tmp_path / "model")).unknown_rule
+
+
+def test_the_endings_variant_reads_name_like_compounds_as_names() -> None:
+    import pytest
+
+    from qualcode.errors import ModelError
+
+    nlp = _pipeline()
+    text = "vi møtte storhaug om asylpolitikk."
+    assert Truecaser(nlp, unknown_rule=True)(text) == text  # "stor" + "haug": a compound
+    assert Truecaser(nlp, unknown_rule="ordbank-compounds-endings")(text) == "vi møtte Storhaug om asylpolitikk."
+    nlp.meta["qualcode"]["truecase"] = {"unknown_words": "ordbank-compounds-endings"}
+    assert Truecaser(nlp).unknown_rule == "ordbank-compounds-endings"
+    with pytest.raises(ModelError, match="unknown truecasing rule"):
+        Truecaser(nlp, unknown_rule="guess")

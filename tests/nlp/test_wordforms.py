@@ -30,3 +30,13 @@ def test_ordinary_words_are_lower_case_ordbank_forms_of_every_length() -> None:
 def test_long_compounds_of_the_report_are_ordinary(word: str) -> None:
     words = ordinary_words()
     assert word in words or is_compound(word, words)
+
+
+def test_compounds_that_end_like_norwegian_names() -> None:
+    from qualcode.nlp.wordforms import ends_like_a_name
+
+    parts = {"stor", "haug", "stave", "land", "baste", "sen", "valg", "mann", "stemmer"}
+    assert ends_like_a_name("storhaug", parts) and ends_like_a_name("staveland", parts)
+    assert ends_like_a_name("bastesens", parts)  # genitive s
+    assert not ends_like_a_name("valgmannstemmer", parts)
+    assert not ends_like_a_name("haug", parts)  # an ending alone is no name
