@@ -144,7 +144,9 @@ def register(cli: click.Group) -> None:
                 m = cased["micro"]
                 console.print(f"UD test micro P/R/F {m['p']:.1f}/{m['r']:.1f}/{m['f']:.1f}")
             if q.get("truecase"):
-                console.print(f"truecasing for text without capitals: {q['truecase']['forms']:,} spellings")
+                rule = q["truecase"].get("unknown_words")
+                console.print(f"truecasing for text without capitals: {q['truecase']['forms']:,} spellings"
+                              + (f", unknown-word rule {rule}" if rule else ""))
             if q.get("uncased_companion"):
                 c = q["uncased_companion"]
                 console.print(f"case-free companion for text without capitals: {c.get('recipe')} "
