@@ -35,7 +35,7 @@ from qualcode.nlp.evaluate import mention_keys, score_sentences, unseen_mention_
 from qualcode.nlp.folds import DOCBIN_ATTRS, convert_fold, document_id, documents_sharing, split_fold
 from qualcode.nlp.lexicon import features as lexicon_features
 from qualcode.nlp.train import config_section, train_network
-from qualcode.nlp.truecase import UNKNOWN_WORDS_ENDINGS, Truecaser, add_truecase_table, casing_forms
+from qualcode.nlp.truecase import UNKNOWN_WORDS, UNKNOWN_WORDS_ENDINGS, Truecaser, add_truecase_table, casing_forms
 
 F_GAIN = 1.0
 TRUECASED_PER_R_DROP = 1.0
@@ -73,15 +73,17 @@ def train(args: argparse.Namespace) -> None:
         print(f"{name} fold {args.fold}: {best}", flush=True)
 
 
-def truecased_reading(nlp, train_sents, held_sents, lexicon_version: int, *, unknown_rule: bool | str = False) -> dict:
+def truecased_readings(nlp, train_sents, held_sents, lexicon_version: int) -> dict[str, dict]:
     """Scores of ``nlp``'s truecased reading of the lower-cased held-out sentences (no reading as
     typed, no companion: what the cased network contributes to ``qualcode ner`` on uncased text),
-    with a truecasing table from the fold's training sentences and the model's lexicon columns;
-    ``unknown_rule`` adds truecasing's unknown-word rule (round v12)."""
+    with a truecasing table from the fold's training sentences and the model's lexicon columns:
+    without an unknown-word rule (``truecased``), with the shipped one (``unknown_rule``, round
+    v12) and with its name-endings variant (``endings_rule``, round v13)."""
     nlp.meta.setdefault("qualcode", {})["lexicon"] = {"features": list(lexicon_features(lexicon_version))}
     add_truecase_table(nlp, casing_forms(s.words for s in train_sents))
-    return score_sentences(nlp, held_sents, lower=True, truecase=True, union=False,
-                           truecaser=Truecaser(nlp, unknown_rule=unknown_rule))
+    rules = {"truecased": False, "unknown_rule": UNKNOWN_WORDS, "endings_rule": UNKNOWN_WORDS_ENDINGS}
+    return {name: score_sentences(nlp, held_sents, lower=True, truecase=True, union=False,
+                                  truecaser=Truecaser(nlp, unknown_rule=rule)) for name, rule in rules.items()}
 
 
 def figures(model: Path, train_sents, held_sents, without_dev_docs, lexicon_version: int | None = None) -> dict:
@@ -89,37 +91,26 @@ def figures(model: Path, train_sents, held_sents, without_dev_docs, lexicon_vers
     seen = mention_keys(train_sents)
     cased = score_sentences(nlp, held_sents)
     lower = score_sentences(nlp, held_sents, lower=True)
-    truecased = truecased_reading(nlp, train_sents, held_sents, lexicon_version) if lexicon_version else None
-    unknown = (truecased_reading(nlp, train_sents, held_sents, lexicon_version, unknown_rule=True)
-               if lexicon_version else None)
-    endings = (truecased_reading(nlp, train_sents, held_sents, lexicon_version, unknown_rule=UNKNOWN_WORDS_ENDINGS)
-               if lexicon_version else None)
     unseen = unseen_mention_recall(nlp, held_sents, seen)
+    readings = truecased_readings(nlp, train_sents, held_sents, lexicon_version) if lexicon_version else {}
     per = cased["per_label"].get("PER", {})
-    return {"f": cased["micro"]["f"], "p": cased["micro"]["p"], "r": cased["micro"]["r"],
-            "per_f": per.get("f"), "per_r": per.get("r"),
-            "lower_f": lower["micro"]["f"], "lower_per_r": lower["per_label"].get("PER", {}).get("r"),
-            "unseen_r": unseen["recall"], "unseen_entities": unseen["entities"],
-            **({"truecased_f": truecased["micro"]["f"],
-                "truecased_per_r": truecased["per_label"].get("PER", {}).get("r"),
-                "truecased_per_p": truecased["per_label"].get("PER", {}).get("p"),
-                # round v12's second question: the same reading with the unknown-word rule
-                "unknown_rule_f": unknown["micro"]["f"],
-                "unknown_rule_per_r": unknown["per_label"].get("PER", {}).get("r"),
-                "unknown_rule_per_p": unknown["per_label"].get("PER", {}).get("p"),
-                # round v13: the same with name endings
-                "endings_rule_f": endings["micro"]["f"],
-                "endings_rule_per_r": endings["per_label"].get("PER", {}).get("r"),
-                "endings_rule_per_p": endings["per_label"].get("PER", {}).get("p")} if truecased else {}),
-            # diagnostic, not part of the rule: documents none of whose sentences are in UD dev
-            "f_docs_without_dev": score_sentences(nlp, without_dev_docs)["micro"]["f"],
+    out = {"f": cased["micro"]["f"], "p": cased["micro"]["p"], "r": cased["micro"]["r"],
+           "per_f": per.get("f"), "per_r": per.get("r"),
+           "lower_f": lower["micro"]["f"], "lower_per_r": lower["per_label"].get("PER", {}).get("r"),
+           "unseen_r": unseen["recall"], "unseen_entities": unseen["entities"]}
+    for name, scores in readings.items():
+        reading_per = scores["per_label"].get("PER", {})
+        out.update({f"{name}_f": scores["micro"]["f"], f"{name}_per_r": reading_per.get("r"),
+                    f"{name}_per_p": reading_per.get("p")})
+    # diagnostic, not part of the rule: documents none of whose sentences are in UD dev
+    return {**out, "f_docs_without_dev": score_sentences(nlp, without_dev_docs)["micro"]["f"],
             "per_label_f": {k: v["f"] for k, v in cased["per_label"].items()}}
 
 
 def score(args: argparse.Namespace) -> None:
     work = Path(args.work)
     results: dict = {"rule": {"f_gain_mean": F_GAIN, "higher_on_every_fold": True, "baseline": args.baseline,
-                              **({"truecased_per_r_max_mean_drop": TRUECASED_PER_R_DROP} if args.rule == "v12" else {})},
+                              **({"truecased_per_r_max_mean_drop": TRUECASED_PER_R_DROP} if args.rule != "v10" else {})},
                      "folds": {}}
     dev_docs = documents_sharing(args.norne, "dev")
     for fold_dir in sorted(work.glob("fold*")):
