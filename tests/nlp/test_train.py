@@ -76,3 +76,24 @@ def test_a_train_on_dev_recipe_trains_on_dev_and_keeps_the_last_model(tmp_path: 
     trained_on = (run / "model-last" / "config.cfg").read_text(encoding="utf-8")
     assert "train_dev.spacy" in trained_on  # the corpus spaCy read: train + dev
     assert (tmp_path / "model" / "tok2vec" / "model").read_bytes() == (run / "model-last" / "tok2vec" / "model").read_bytes()
+
+
+def test_rewrite_meta_keeps_the_weights_and_follows_the_recipe(tmp_path: Path) -> None:
+    from qualcode.nlp.train import MODEL_VERSION, rewrite_meta
+
+    without = tmp_path / "without.cfg"
+    without.write_text(CONFIG_PATH.read_text(encoding="utf-8").replace(
+        'truecase_unknown_words = "ordbank-compounds"\n', "").replace('companion = "ner_v10u2.cfg"\n', ""),
+        encoding="utf-8")
+    train_model(NORNE, tmp_path / "model", work_dir=tmp_path / "work", config_path=without, overrides=TINY)
+    before = json.loads((tmp_path / "model" / "meta.json").read_text(encoding="utf-8"))["qualcode"]
+    assert "unknown_words" not in before["truecase"]
+    weights = (tmp_path / "model" / "ner" / "model").read_bytes()
+    meta = rewrite_meta(tmp_path / "model", norne_dir=NORNE, config_path=CONFIG_PATH)
+    q = meta["qualcode"]
+    assert meta["version"] == MODEL_VERSION and q["recipe_version"] == recipe_version(CONFIG_PATH)
+    assert q["truecase"] == {**before["truecase"], "unknown_words": "ordbank-compounds"}
+    assert q["training_seconds"] == before["training_seconds"] and q["lexicon"] == before["lexicon"]
+    assert {"cased", "lower", "lower_truecased"} <= set(q["scores"])
+    assert (tmp_path / "model" / "ner" / "model").read_bytes() == weights
+    assert load(tmp_path / "model").meta["qualcode"]["truecase"]["unknown_words"] == "ordbank-compounds"
