@@ -131,7 +131,7 @@ class Truecaser:
         return row >= 0 and bool(self.vectors.data[row][columns].any())
 
     def _ordinary_part(self, word: str) -> bool:
-        return word in self._ordinary or self.forms.get(word) == word
+        return word in self._ordinary or (self.forms is not None and self.forms.get(word) == word)
 
     def is_unknown(self, word: str) -> bool:
         """Whether the unknown-word rule reads lower-case ``word`` as a name: at least
@@ -139,7 +139,7 @@ class Truecaser:
         compound of ordinary words or of words the training text writes in lower case."""
         from .wordforms import ends_like_a_name, is_compound, ordinary_words
 
-        if len(word) < UNKNOWN_MIN_LENGTH or not word.isalpha() or word in self.forms:
+        if len(word) < UNKNOWN_MIN_LENGTH or not word.isalpha() or (self.forms is not None and word in self.forms):
             return False
         if self._ordinary is None:
             self._ordinary = ordinary_words()
@@ -184,19 +184,13 @@ class Truecaser:
 
 
 class _Parts:
-    """A membership test as a collection (for :func:`qualcode.nlp.wordforms.is_compound`)."""
+    """A membership test as a container (for :func:`qualcode.nlp.wordforms.is_compound`)."""
 
     def __init__(self, contains) -> None:
         self._contains = contains
 
     def __contains__(self, word: object) -> bool:
         return self._contains(word)
-
-    def __len__(self) -> int:  # pragma: no cover - Collection protocol only
-        return 0
-
-    def __iter__(self):  # pragma: no cover - Collection protocol only
-        return iter(())
 
 
 def merge_entities(doc, other, *, other_wins: bool = True):

@@ -14,7 +14,7 @@ as packaged in ``spacy-lookups-data``) plus spaCy's Bokmål stop words
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Collection
+from typing import Container
 
 #: Shortest part of a compound (shorter parts split almost any word).
 MIN_PART = 3
@@ -43,7 +43,7 @@ NAME_ENDINGS: tuple[str, ...] = (
 )
 
 
-def ends_like_a_name(word: str, parts: Collection[str]) -> bool:
+def ends_like_a_name(word: str, parts: Container[str]) -> bool:
     """Whether ``word`` (without a genitive *s*) is a word of ``parts``, or a compound of them,
     followed by one of :data:`NAME_ENDINGS` ("storhaug" = "stor" + "haug")."""
     stems = [word] + ([word[:-1]] if word.endswith("s") else [])
@@ -55,7 +55,7 @@ def ends_like_a_name(word: str, parts: Collection[str]) -> bool:
     return False
 
 
-def is_compound(word: str, parts: Collection[str], *, depth: int = 0) -> bool:
+def is_compound(word: str, parts: Container[str], *, depth: int = 0) -> bool:
     """Whether ``word`` is two or more words of ``parts`` written together (each at least
     ``MIN_PART`` letters), with or without a linking *s* or *e* between them."""
     for i in range(MIN_PART, len(word) - MIN_PART + 1):
