@@ -210,14 +210,7 @@ def finalize_model(best_dir: Path | str, out_dir: Path | str, *, norne_dir: Path
         forms = casing_forms(s.words for s in train_sentences(norne_dir))
         add_truecase_table(spacy.load(out), forms).vocab.lookups.to_disk(out / "vocab")
         truecase = {"forms": len(forms), "source": "training split, mid-sentence spellings"}
-        if section.get("truecase_unknown_words"):  # round v12: the unknown-word rule (qualcode.nlp.truecase)
-            from .truecase import UNKNOWN_RULES
-
-            if section["truecase_unknown_words"] not in UNKNOWN_RULES:
-                raise ModelError(f"{Path(config_path).name}: truecase_unknown_words must be one of "
-                                 f"{', '.join(UNKNOWN_RULES)}")
-            truecase["unknown_words"] = section["truecase_unknown_words"]
-        extra = {**(extra or {}), "truecase": truecase}
+        extra = {**(extra or {}), "truecase": _with_unknown_rule(truecase, config_path)}
     if companion_dir or section.get("compact"):
         extra = _add_companion_and_compact(out, config_path, companion_dir, bool(section.get("compact")), extra or {})
     meta = write_meta(out, norne_dir=norne_dir, split=split, scores=None, config_path=config_path, extra=extra)
@@ -238,17 +231,28 @@ def rewrite_meta(model_dir: Path | str, *, norne_dir: Path | str, config_path: P
 
     model = Path(model_dir)
     old = (json.loads((model / "meta.json").read_text(encoding="utf-8")).get("qualcode") or {})
-    section = config_section(config_path)
     extra = {k: old[k] for k in ("training_seconds", "blas", "lexicon", "uncased_companion") if k in old}
     if "truecase" in old:
-        truecase = {k: v for k, v in old["truecase"].items() if k != "unknown_words"}
-        if section.get("truecase_unknown_words"):
-            truecase["unknown_words"] = str(section["truecase_unknown_words"])
-        extra["truecase"] = truecase
+        extra["truecase"] = _with_unknown_rule(old["truecase"], config_path)
     split = (old.get("data") or {}).get("split") or {}
     write_meta(model, norne_dir=norne_dir, split=split, scores=None, config_path=config_path, extra=extra)
     return write_meta(model, norne_dir=norne_dir, split=split, config_path=config_path, extra=extra,
                       scores=evaluate_norne(use_blas(spacy.load(model)), norne_dir))
+
+
+def _with_unknown_rule(truecase: dict[str, Any], config_path: Path | str) -> dict[str, Any]:
+    """The meta's truecasing entry with the recipe's unknown-word rule (``truecase_unknown_words``,
+    round v12 in docs/nlp.md), or without one if the recipe has none."""
+    from .truecase import UNKNOWN_RULES
+
+    rule = config_section(config_path).get("truecase_unknown_words")
+    out = {k: v for k, v in truecase.items() if k != "unknown_words"}
+    if rule:
+        if rule not in UNKNOWN_RULES:
+            raise ModelError(f"{Path(config_path).name}: truecase_unknown_words must be one of "
+                             f"{', '.join(UNKNOWN_RULES)}")
+        out["unknown_words"] = rule
+    return out
 
 
 def _add_companion_and_compact(out: Path, config_path: Path | str, companion_dir: Path | str | None, compact: bool,

@@ -110,7 +110,8 @@ class Truecaser:
         if unknown_rule and unknown_rule not in UNKNOWN_RULES:
             raise ModelError(f"unknown truecasing rule '{unknown_rule}' (use one of {', '.join(UNKNOWN_RULES)})")
         self.unknown_rule: str | None = unknown_rule or None
-        self._ordinary: frozenset[str] | None = None
+        self._ordinary: frozenset[str] | None = None  # loaded on the first unknown word
+        self._parts = _Parts(self._ordinary_part)
         lookups = nlp.vocab.lookups
         self.forms = lookups.get_table(TABLE) if lookups.has_table(TABLE) else None
         self.vectors = nlp.vocab.vectors
@@ -145,10 +146,9 @@ class Truecaser:
             self._ordinary = ordinary_words()
         if word in self._ordinary:
             return False
-        parts = _Parts(self._ordinary_part)
-        if not is_compound(word, parts):
+        if not is_compound(word, self._parts):
             return True
-        return self.unknown_rule == UNKNOWN_WORDS_ENDINGS and ends_like_a_name(word, parts)
+        return self.unknown_rule == UNKNOWN_WORDS_ENDINGS and ends_like_a_name(word, self._parts)
 
     def form(self, word: str) -> str | None:
         """The spelling of a lower-case ``word`` in cased text, or None to keep it."""

@@ -5,7 +5,9 @@ reason to read as a name. A word that is neither in the training text nor an ord
 such a reason, but Norwegian writes compounds as one word ("ruspolitikken", "pakkeforløpet"),
 and no word list holds them all. :func:`is_compound` accepts a word that splits into known parts,
 with the linking letters *s* and *e* ("arbeid-s-plass"), so "ruspolitikken" is ordinary and
-"borten", "sponhe" or "lundteigen" are not. Round v12 in ``docs/nlp.md`` has the figures.
+"borten", "bjurstrøm" or "stoltenberg" are not (surnames made of words, such as "sponheim" or
+"lundteigen", pass as compounds and stay in lower case). Rounds v12 and v13 in ``docs/nlp.md``
+have the figures.
 
 The ordinary forms are every lower-case one-word form of Norsk Ordbank (Språkbanken, CC BY 4.0,
 as packaged in ``spacy-lookups-data``) plus spaCy's Bokmål stop words
