@@ -14,6 +14,7 @@ import spacy
 from spacy.language import Language
 
 from ..errors import AnonymisationError, ModelError
+from ..nlp.entities import pipes_ner_does_not_need
 from ..nlp.truecase import is_uncased
 from . import lists
 from .components import (
@@ -34,8 +35,6 @@ from .config import AnonymiseConfig
 from .detection import PROPAGATED, Detection
 from .pseudonyms import PseudonymMap, assign_all
 from .replace import Replacement, apply
-
-NER_PIPES_NEEDED = ("tok2vec", "transformer", "ner", "entity_ruler", "span_ruler")
 
 
 def load_nlp(model: str | None = None) -> Language:
@@ -105,10 +104,7 @@ class Anonymiser:
         self.resolver = Resolver(allow, propagate=cfg.propagate)
         self.pseudonyms = pseudonyms or PseudonymMap(surrogates=cfg.surrogates)
         # run only what NER needs (no tagger/parser/lemmatiser)
-        self._disable = [] if not cfg.enabled("ner") else [
-            p for p in nlp.pipe_names if p not in NER_PIPES_NEEDED]
-        if not cfg.enabled("ner"):
-            self._disable = list(nlp.pipe_names)
+        self._disable = pipes_ner_does_not_need(nlp) if cfg.enabled("ner") else list(nlp.pipe_names)
 
     @property
     def recogniser_names(self) -> list[str]:

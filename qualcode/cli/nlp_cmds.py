@@ -136,16 +136,16 @@ def register(cli: click.Group) -> None:
         console.print(f"[bold]{meta.get('lang')}_{meta.get('name')}[/] {meta.get('version')} "
                       f"(spaCy {meta.get('spacy_version')}); pipes: {', '.join(nlp.pipe_names)}")
         if q:
-            console.print(f"recipe {q.get('recipe')} v{q.get('recipe_version')}; data: {q['data']['corpus']}"
+            console.print(f"recipe {q.get('recipe')} v{q.get('recipe_version')}; data: {(q.get('data') or {}).get('corpus', 'not stated')}"
                           + ("; trained on UD dev too (dev scores are training-data scores)"
-                             if q["data"].get("train_on_dev") else ""))
+                             if (q.get("data") or {}).get("train_on_dev") else ""))
             cased = (q.get("scores") or {}).get("cased")
             if cased:
                 m = cased["micro"]
                 console.print(f"UD test micro P/R/F {m['p']:.1f}/{m['r']:.1f}/{m['f']:.1f}")
             if q.get("truecase"):
                 rule = q["truecase"].get("unknown_words")
-                console.print(f"truecasing for text without capitals: {q['truecase']['forms']:,} spellings"
+                console.print(f"truecasing for text without capitals: {q['truecase'].get('forms', 0):,} spellings"
                               + (f", unknown-word rule {rule}" if rule else ""))
             if q.get("uncased_companion"):
                 c = q["uncased_companion"]

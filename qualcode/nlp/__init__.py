@@ -5,7 +5,7 @@ Public API::
     nlp = qualcode.nlp.load()                  # shipped model (lazy, cached)
     nlp = qualcode.nlp.load("nb_core_news_lg") # or an installed pipeline / a folder
     qualcode.nlp.entities(nlp, texts)          # [[{start, end, label, source}], ...]
-    qualcode.nlp.use_blas(nlp, "blis")         # matrix products on blis instead of numpy's BLAS
+    nlp = qualcode.nlp.load(blas="blis")       # matrix products on blis instead of numpy's BLAS
 
 Training and evaluation live in :mod:`qualcode.nlp.train` and :mod:`qualcode.nlp.evaluate`
 (imported on demand; they need NorNE).

@@ -5,7 +5,7 @@ part-of-speech tags and BIO entity tags. Errors name the file and line, never th
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
@@ -31,16 +31,11 @@ class Sentence:
     tags: list[str]  # BIO: "O", "B-PER", "I-PER", ...
     source: str = ""  # "file:line" of the first token, for error messages
     sent_id: str | None = None
-    extra: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def key(self) -> tuple[str, ...]:
-        """The token sequence: how NDT sentences are matched against the UD splits."""
-        return tuple(self.words)
 
     @property
     def loose_key(self) -> tuple[str, ...]:
-        """The word sequence without punctuation-only tokens (NDT and UD differ in a few of these)."""
+        """The word sequence without punctuation-only tokens: how NDT sentences are matched
+        against the UD splits (NDT and UD differ in a few punctuation tokens)."""
         return tuple(w for w in self.words if any(c.isalnum() for c in w))
 
     @property

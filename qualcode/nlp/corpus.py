@@ -19,6 +19,9 @@ from .conll import Sentence, bio_to_spans, read_conllu, read_ndt
 
 from .paths import DEFAULT_NORNE  # noqa: E402  (re-exported)
 
+#: Token attributes stored in the training DocBins.
+DOCBIN_ATTRS = ["ORTH", "LEMMA", "TAG", "ENT_IOB", "ENT_TYPE", "SENT_START"]
+
 
 @dataclass
 class NorneFiles:
@@ -134,7 +137,7 @@ def convert_norne(norne_dir: Path | str, out_dir: Path | str, *, lang: str = "no
     paths = {}
     for name, docs in outputs.items():
         path = out / f"{name}.spacy"
-        DocBin(attrs=["ORTH", "LEMMA", "TAG", "ENT_IOB", "ENT_TYPE", "SENT_START"], docs=docs,
+        DocBin(attrs=DOCBIN_ATTRS, docs=docs,
                store_user_data=False).to_disk(path)
         paths[name] = str(path)
     report = SplitReport(len(train), len(dev), len(test), total, removed,

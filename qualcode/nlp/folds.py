@@ -21,10 +21,9 @@ from spacy.tokens import DocBin
 
 from ..errors import ModelError
 from .conll import Sentence, bio_to_spans, read_conllu, read_ndt
-from .corpus import find_norne, sentences_to_docs
+from .corpus import DOCBIN_ATTRS, find_norne, sentences_to_docs
 
 SALT = "qualcode-folds-v1"
-DOCBIN_ATTRS = ["ORTH", "LEMMA", "TAG", "ENT_IOB", "ENT_TYPE", "SENT_START"]
 
 
 def document_id(path: Path | str) -> str:
@@ -46,6 +45,8 @@ def documents_sharing(norne_dir: Path | str, split: str = "dev", lang: str = "no
     """NDT documents that have sentences in the UD ``split`` (UD cut its splits inside articles,
     so a recipe that trains on dev sees neighbouring sentences of these documents)."""
     files = find_norne(norne_dir, lang)
+    if split not in ("dev", "test"):
+        raise ModelError(f"unknown UD split '{split}' (use dev or test)")
     keys = {s.loose_key for s in read_conllu({"dev": files.dev, "test": files.test}[split])}
     return {document_id(p) for p in files.ndt if any(s.loose_key in keys for s in read_ndt(p))}
 

@@ -13,10 +13,15 @@ so a recipe names its backend (``[qualcode] blas``).
 """
 from __future__ import annotations
 
+import threading
 from contextlib import contextmanager
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from ..errors import ModelError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from thinc.api import NumpyOps
 
 BACKENDS = ("numpy", "blis")
 #: Backend for inference (``qualcode.nlp.load``). Training uses the recipe's ``[qualcode] blas``.
@@ -25,7 +30,7 @@ DEFAULT_BLAS = "numpy"
 RECIPE_DEFAULT_BLAS = "blis"
 
 
-def cpu_ops(blas: str = DEFAULT_BLAS):
+def cpu_ops(blas: str = DEFAULT_BLAS) -> NumpyOps:
     """A thinc ``NumpyOps`` whose ``gemm`` runs on numpy's BLAS (``"numpy"``) or on blis."""
     from thinc.api import NumpyOps
 
@@ -34,10 +39,12 @@ def cpu_ops(blas: str = DEFAULT_BLAS):
     return NumpyOps(use_blis=blas == "blis")
 
 
-def use_blas(nlp, blas: str = DEFAULT_BLAS):
+def use_blas(nlp: Language, blas: str = DEFAULT_BLAS) -> Language:
     """Make every CPU model in ``nlp``'s pipes compute with ``blas``; returns ``nlp``.
 
-    Models on another backend (a GPU, Apple's ops) are left alone.
+    It changes ``nlp`` in place. A pipeline from :func:`qualcode.nlp.load` is shared by every
+    caller, so ask ``load(blas=...)`` for another backend rather than switching that one. Models
+    on another backend (a GPU, Apple's ops) are left alone.
     """
     from thinc.api import NumpyOps
 
@@ -52,7 +59,7 @@ def use_blas(nlp, blas: str = DEFAULT_BLAS):
     return nlp
 
 
-def blas_of(nlp) -> str | None:
+def blas_of(nlp: Language) -> str | None:
     """The backend of the first CPU model in ``nlp`` (None if it has no thinc model on NumpyOps)."""
     from thinc.api import NumpyOps
 
@@ -63,6 +70,11 @@ def blas_of(nlp) -> str | None:
     return None
 
 
+_limit_lock = threading.Lock()
+_limit_depth = 0
+_limiter = None  # the threadpoolctl limiter of the outermost open block
+
+
 @contextmanager
 def one_blas_thread() -> Iterator[None]:
     """Run the block with one BLAS thread.
@@ -70,12 +82,25 @@ def one_blas_thread() -> Iterator[None]:
     The pipeline's matrices are small: with OpenBLAS's default of a thread per core, the shipped
     model used twice the CPU time and ran slower than on one thread (docs/nlp.md). qualcode's
     own entry points (``entities``, the anonymiser, training) run inside this block; the limit
-    is lifted afterwards, so other numpy work in the process keeps its threads.
+    is lifted when the last open block closes, so other numpy work in the process keeps its
+    threads. Blocks may overlap in any order (two paused ``iter_entities`` generators, threads):
+    the first one sets the limit and the last one to close restores the original.
     """
     from threadpoolctl import threadpool_limits
 
-    with threadpool_limits(limits=1, user_api="blas"):
+    global _limit_depth, _limiter
+    with _limit_lock:
+        if _limit_depth == 0:
+            _limiter = threadpool_limits(limits=1, user_api="blas")
+        _limit_depth += 1
+    try:
         yield
+    finally:
+        with _limit_lock:
+            _limit_depth -= 1
+            if _limit_depth == 0 and _limiter is not None:
+                _limiter.restore_original_limits()
+                _limiter = None
 
 
 @contextmanager

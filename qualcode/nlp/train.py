@@ -15,6 +15,7 @@ from ..errors import ModelError
 from . import augment  # noqa: F401  (registers qualcode's augmenters for the configs)
 from .corpus import convert_norne
 from .evaluate import dir_size_bytes, evaluate_norne
+from .loader import clear_cache
 from .ops import RECIPE_DEFAULT_BLAS, training_ops, use_blas
 
 CONFIG_PATH = Path(__file__).parent / "configs" / "ner.cfg"
@@ -92,6 +93,10 @@ def train_model(norne_dir: Path | str, out_dir: Path | str, *, work_dir: Path | 
     work = Path(work_dir)
     corpus_dir = work / "corpus"
     section = config_section(config_path)
+    # everything that can be wrong with the recipe or the output folder fails before training
+    companion_config_path(config_path)
+    _with_unknown_rule({}, config_path)
+    check_out_dir(out_dir, work, work / "run", work / "run_uncased")
     on_dev = bool(section.get("train_on_dev"))
     split = convert_norne(norne_dir, corpus_dir, train_dev=on_dev).as_dict()
     started = time.perf_counter()
@@ -197,6 +202,7 @@ def finalize_model(best_dir: Path | str, out_dir: Path | str, *, norne_dir: Path
         if not (folder / "config.cfg").is_file():
             raise ModelError(f"no trained pipeline in {folder}")
     out = Path(out_dir)
+    check_out_dir(out, best, *([Path(companion_dir)] if companion_dir else []))
     if out.exists():
         shutil.rmtree(out)
     import spacy
@@ -217,7 +223,23 @@ def finalize_model(best_dir: Path | str, out_dir: Path | str, *, norne_dir: Path
     if evaluate:  # after the meta: the truecaser reads the lexicon's columns from it
         meta = write_meta(out, norne_dir=norne_dir, split=split, config_path=config_path, extra=extra,
                           scores=evaluate_norne(use_blas(spacy.load(out)), norne_dir))
+    clear_cache()  # a cached pipeline loaded from ``out`` before is stale now
     return meta
+
+
+def check_out_dir(out_dir: Path | str, *keep: Path | str) -> None:
+    """Refuse an output folder that training would wrongly delete: one holding a folder in
+    ``keep`` (the work folder, the trained network), or an existing folder with other content
+    than a spaCy pipeline (``--out .`` or a project folder)."""
+    out = Path(out_dir).resolve()
+    for folder in keep:
+        inner = Path(folder).resolve()
+        if out == inner or out in inner.parents:
+            raise ModelError(f"the output folder {out_dir} holds {folder}, which training needs; "
+                             "choose a new or empty folder for --out")
+    if out.is_dir() and any(out.iterdir()) and not (out / "config.cfg").is_file():
+        raise ModelError(f"{out_dir} exists and is not a spaCy pipeline folder; qualcode replaces only "
+                         "a pipeline folder, so choose a new or empty folder for --out")
 
 
 def rewrite_meta(model_dir: Path | str, *, norne_dir: Path | str, config_path: Path | str = CONFIG_PATH) -> dict:
@@ -236,8 +258,10 @@ def rewrite_meta(model_dir: Path | str, *, norne_dir: Path | str, config_path: P
         extra["truecase"] = _with_unknown_rule(old["truecase"], config_path)
     split = (old.get("data") or {}).get("split") or {}
     write_meta(model, norne_dir=norne_dir, split=split, scores=None, config_path=config_path, extra=extra)
-    return write_meta(model, norne_dir=norne_dir, split=split, config_path=config_path, extra=extra,
+    meta = write_meta(model, norne_dir=norne_dir, split=split, config_path=config_path, extra=extra,
                       scores=evaluate_norne(use_blas(spacy.load(model)), norne_dir))
+    clear_cache()
+    return meta
 
 
 def _with_unknown_rule(truecase: dict[str, Any], config_path: Path | str) -> dict[str, Any]:

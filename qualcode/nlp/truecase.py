@@ -6,9 +6,10 @@ lexicon table or its context (``docs/nlp.md``). Truecasing puts the evidence bac
 2003). Each word gets the spelling it has most often in the middle of a sentence in the
 training text ("oslo" → "Oslo", "per" → "Per", "og" stays "og"). A word the training text
 never has gets a capital when the model's own lexicon table marks it as a name or a place and,
-in table version 2, not also as an ordinary word. One context rule: a word that neither the
-training text nor the table's ordinary words have, right after a word restored as a person's
-name, is taken as a surname ("per borten" → "Per Borten"; on lower-cased UD dev this raised
+in table version 2, not also as an ordinary word. One context rule: a word the training text
+never has, right after a word restored as a person's name, is taken as a surname (in table
+version 2 also only if the table does not mark it as an ordinary word; version 3, the shipped
+one, has no such column, so there any such word counts) ("per borten" → "Per Borten"; on lower-cased UD dev this raised
 PER recall from 69.7 to 73.5 and PER precision from 79.3 to 83.5). The unknown-word rule (round
 v12, for pipelines whose meta asks for it): a word of at least four letters that is neither in
 the training text nor an ordinary Bokmål word form nor a compound of such words

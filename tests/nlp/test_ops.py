@@ -42,8 +42,14 @@ def test_load_uses_numpy_blas_and_blis_gives_the_same_entities() -> None:
 def test_use_blas_switches_back_and_forth(tmp_path, ruler_pipeline) -> None:
     import spacy
 
-    nlp = spacy.load(ruler_pipeline(tmp_path / "ruler"))
-    assert use_blas(nlp, "blis") is nlp  # a pipeline without thinc models is returned unchanged
+    from qualcode.nlp.loader import shipped_model_path
+
+    nlp = spacy.load(shipped_model_path())  # not the cached pipeline: use_blas works in place
+    assert blas_of(nlp) == "blis"  # thinc's default
+    assert use_blas(nlp, "numpy") is nlp and blas_of(nlp) == "numpy"
+    assert use_blas(nlp, "blis") is nlp and blas_of(nlp) == "blis"
+    rules = spacy.load(ruler_pipeline(tmp_path / "ruler"))
+    assert use_blas(rules, "blis") is rules and blas_of(rules) is None  # no thinc models: unchanged
 
 
 def test_training_ops_restores_the_current_ops() -> None:
@@ -54,15 +60,38 @@ def test_training_ops_restores_the_current_ops() -> None:
     assert get_current_ops() is before
 
 
-def test_one_blas_thread_is_lifted_afterwards() -> None:
+def _blas_threads() -> list[int]:
     from threadpoolctl import threadpool_info
 
+    return [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
+
+
+@pytest.fixture
+def two_blas_threads():
+    """Two BLAS threads during the test, so that a limit of one is visible."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=2, user_api="blas"):
+        if not _blas_threads() or set(_blas_threads()) == {1}:
+            pytest.skip("numpy's BLAS runs one thread here and cannot be given two")
+        yield _blas_threads()
+
+
+def test_one_blas_thread_is_lifted_afterwards(two_blas_threads) -> None:
     from qualcode.nlp.ops import one_blas_thread
 
-    def blas_threads() -> list[int]:
-        return [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
-
-    before = blas_threads()
     with one_blas_thread():
-        assert set(blas_threads()) <= {1}
-    assert blas_threads() == before
+        assert set(_blas_threads()) == {1}
+    assert _blas_threads() == two_blas_threads
+
+
+def test_overlapping_one_blas_thread_blocks_closed_out_of_order_restore_the_threads(two_blas_threads) -> None:
+    from qualcode.nlp.ops import one_blas_thread
+
+    first, second = one_blas_thread(), one_blas_thread()  # two paused entity generators, say
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert set(_blas_threads()) == {1}  # the second block is still open
+    second.__exit__(None, None, None)
+    assert _blas_threads() == two_blas_threads

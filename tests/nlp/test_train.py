@@ -8,7 +8,7 @@ import pytest
 
 from qualcode.errors import ModelError
 from qualcode.nlp import load
-from qualcode.nlp.train import CONFIG_PATH, finalize_model, recipe_version, train_model
+from qualcode.nlp.train import CONFIG_PATH, check_out_dir, finalize_model, recipe_version, train_model
 
 NORNE = Path(__file__).parent / "fixtures" / "norne"
 TINY = {
@@ -33,6 +33,23 @@ def test_train_writes_a_loadable_model_with_provenance(tmp_path: Path) -> None:
 def test_finalize_refuses_an_empty_folder(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="no trained pipeline"):
         finalize_model(tmp_path, tmp_path / "out", norne_dir=NORNE, split={})
+
+
+def test_training_refuses_an_output_folder_it_would_wrongly_delete(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "notes.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(ModelError, match="not a spaCy pipeline folder"):  # before any training
+        train_model(NORNE, project, work_dir=tmp_path / "work", overrides=TINY)
+    assert (project / "notes.txt").read_text(encoding="utf-8") == "keep me"
+    assert not (tmp_path / "work").exists()
+    with pytest.raises(ModelError, match="holds"):  # --out is the work folder or holds it
+        train_model(NORNE, tmp_path, work_dir=tmp_path / "work", overrides=TINY)
+    with pytest.raises(ModelError, match="holds"):
+        check_out_dir(tmp_path / "work" / "run", tmp_path / "work" / "run" / "model-last")
+    check_out_dir(tmp_path / "new")  # a new folder is fine, and so is an empty one
+    (project / "empty").mkdir()
+    check_out_dir(project / "empty")
 
 
 def test_recipe_version_of_a_broken_config(tmp_path: Path) -> None:
