@@ -34,7 +34,6 @@ import re
 from collections import Counter, defaultdict, deque
 from typing import Iterable, Iterator
 
-from spacy.strings import get_string_id
 
 TABLE = "qualcode_truecase"
 #: Lexicon-table columns that make an unknown word a name or a place (see qualcode.nlp.lexicon).
@@ -115,6 +114,9 @@ class Truecaser:
         self._parts = _Parts(self._ordinary_part)
         lookups = nlp.vocab.lookups
         self.forms = lookups.get_table(TABLE) if lookups.has_table(TABLE) else None
+        from spacy.strings import get_string_id  # here, not at import: `qualcode --help` needs no spaCy
+
+        self._string_id = get_string_id
         self.vectors = nlp.vocab.vectors
         columns = list((nlp.meta.get("qualcode", {}).get("lexicon") or {}).get("features") or [])
         self.name_columns = [columns.index(c) for c in NAME_COLUMNS if c in columns]
@@ -129,7 +131,7 @@ class Truecaser:
         """Whether the lexicon table marks ``word`` in any of ``columns``."""
         if not columns or self.vectors.shape[0] == 0:
             return False
-        row = self.vectors.key2row.get(get_string_id(word), -1)
+        row = self.vectors.key2row.get(self._string_id(word), -1)
         return row >= 0 and bool(self.vectors.data[row][columns].any())
 
     def _ordinary_part(self, word: str) -> bool:
