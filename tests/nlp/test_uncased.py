@@ -16,13 +16,15 @@ CONFIGS = Path(__file__).parents[2] / "qualcode" / "nlp" / "configs"
 
 
 def _main():
-    """A cased "model": finds Kari (capitalised) and Tromsø; truecases kari and tromsø."""
+    """A cased "model": finds Kari (capitalised), Tromsø, and "bodø" only as typed in lower case;
+    truecases kari, tromsø and bodø."""
     nlp = spacy.blank("nb")
     nlp.add_pipe("entity_ruler", name="ner").add_patterns([
         {"label": "PER", "pattern": [{"ORTH": "Kari"}]},
         {"label": "GPE_LOC", "pattern": [{"ORTH": "Tromsø"}]},
+        {"label": "LOC", "pattern": [{"ORTH": "bodø"}]},
     ])
-    return add_truecase_table(nlp, {"kari": "Kari", "tromsø": "Tromsø", "nordmann": "nordmann"})
+    return add_truecase_table(nlp, {"kari": "Kari", "tromsø": "Tromsø", "nordmann": "nordmann", "bodø": "Bodø"})
 
 
 def _uncased():
@@ -64,6 +66,10 @@ def test_the_comparison_knobs() -> None:
     assert _found(next(pipe(_pipeline(), text, companion=False))) == [("kari", "PER"), ("tromsø", "GPE_LOC")]
     assert _found(next(pipe(_pipeline(), text, truecase=False))) == []
     assert _found(next(pipe(_pipeline(), text, keep_typed=True))) == [("kari nordmann", "PER"), ("tromsø", "ORG")]
+    # only the cased pipeline's reading as typed finds "bodø": keep_typed adds it
+    text = ["møtte kari nordmann i bodø."]
+    assert _found(next(pipe(_pipeline(), text))) == [("kari nordmann", "PER")]
+    assert _found(next(pipe(_pipeline(), text, keep_typed=True))) == [("kari nordmann", "PER"), ("bodø", "LOC")]
 
 
 def test_an_uncased_text_that_truecasing_leaves_alone_still_gets_the_companion() -> None:
