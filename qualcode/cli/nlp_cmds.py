@@ -146,7 +146,9 @@ def register(cli: click.Group) -> None:
             if q.get("truecase"):
                 rule = q["truecase"].get("unknown_words")
                 console.print(f"truecasing for text without capitals: {q['truecase'].get('forms', 0):,} spellings"
-                              + (f", unknown-word rule {rule}" if rule else ""))
+                              + (f", unknown-word rule {rule}" if rule else "")
+                              + (", first names before names" if q["truecase"].get("first_names_before_names")
+                                 else ""))
             if q.get("uncased_companion"):
                 c = q["uncased_companion"]
                 console.print(f"case-free companion for text without capitals: {c.get('recipe')} "

@@ -95,7 +95,7 @@ def train_model(norne_dir: Path | str, out_dir: Path | str, *, work_dir: Path | 
     section = config_section(config_path)
     # everything that can be wrong with the recipe or the output folder fails before training
     companion_config_path(config_path)
-    _with_unknown_rule({}, config_path)
+    _with_truecase_rules({}, config_path)
     check_out_dir(out_dir, work, work / "run", work / "run_uncased")
     on_dev = bool(section.get("train_on_dev"))
     split = convert_norne(norne_dir, corpus_dir, train_dev=on_dev).as_dict()
@@ -216,7 +216,7 @@ def finalize_model(best_dir: Path | str, out_dir: Path | str, *, norne_dir: Path
         forms = casing_forms(s.words for s in train_sentences(norne_dir))
         add_truecase_table(spacy.load(out), forms).vocab.lookups.to_disk(out / "vocab")
         truecase = {"forms": len(forms), "source": "training split, mid-sentence spellings"}
-        extra = {**(extra or {}), "truecase": _with_unknown_rule(truecase, config_path)}
+        extra = {**(extra or {}), "truecase": _with_truecase_rules(truecase, config_path)}
     if companion_dir or section.get("compact"):
         extra = _add_companion_and_compact(out, config_path, companion_dir, bool(section.get("compact")), extra or {})
     meta = write_meta(out, norne_dir=norne_dir, split=split, scores=None, config_path=config_path, extra=extra)
@@ -255,7 +255,7 @@ def rewrite_meta(model_dir: Path | str, *, norne_dir: Path | str, config_path: P
     old = (json.loads((model / "meta.json").read_text(encoding="utf-8")).get("qualcode") or {})
     extra = {k: old[k] for k in ("training_seconds", "blas", "lexicon", "uncased_companion") if k in old}
     if "truecase" in old:
-        extra["truecase"] = _with_unknown_rule(old["truecase"], config_path)
+        extra["truecase"] = _with_truecase_rules(old["truecase"], config_path)
     split = (old.get("data") or {}).get("split") or {}
     write_meta(model, norne_dir=norne_dir, split=split, scores=None, config_path=config_path, extra=extra)
     meta = write_meta(model, norne_dir=norne_dir, split=split, config_path=config_path, extra=extra,
@@ -264,18 +264,25 @@ def rewrite_meta(model_dir: Path | str, *, norne_dir: Path | str, config_path: P
     return meta
 
 
-def _with_unknown_rule(truecase: dict[str, Any], config_path: Path | str) -> dict[str, Any]:
-    """The meta's truecasing entry with the recipe's unknown-word rule (``truecase_unknown_words``,
-    round v12 in docs/nlp.md), or without one if the recipe has none."""
+def _with_truecase_rules(truecase: dict[str, Any], config_path: Path | str) -> dict[str, Any]:
+    """The meta's truecasing entry with the recipe's truecasing rules: the unknown-word rule
+    (``truecase_unknown_words``, round v12 in docs/nlp.md) and the first-name rule
+    (``truecase_first_names_before_names``, round v16); without them if the recipe has none."""
     from .truecase import UNKNOWN_RULES
 
-    rule = config_section(config_path).get("truecase_unknown_words")
-    out = {k: v for k, v in truecase.items() if k != "unknown_words"}
+    section = config_section(config_path)
+    rule = section.get("truecase_unknown_words")
+    out = {k: v for k, v in truecase.items() if k not in ("unknown_words", "first_names_before_names")}
     if rule:
         if rule not in UNKNOWN_RULES:
             raise ModelError(f"{Path(config_path).name}: truecase_unknown_words must be one of "
                              f"{', '.join(UNKNOWN_RULES)}")
         out["unknown_words"] = rule
+    first_names = section.get("truecase_first_names_before_names", False)
+    if not isinstance(first_names, bool):
+        raise ModelError(f"{Path(config_path).name}: truecase_first_names_before_names must be true or false")
+    if first_names:
+        out["first_names_before_names"] = True
     return out
 
 

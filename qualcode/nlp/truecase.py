@@ -13,7 +13,9 @@ one, has no such column, so there any such word counts) ("per borten" → "Per B
 PER recall from 69.7 to 73.5 and PER precision from 79.3 to 83.5). The unknown-word rule (round
 v12, for pipelines whose meta asks for it): a word of at least four letters that is neither in
 the training text nor an ordinary Bokmål word form nor a compound of such words
-(:mod:`qualcode.nlp.wordforms`) is taken as a name ("borten", "bjurstrøm").
+(:mod:`qualcode.nlp.wordforms`) is taken as a name ("borten", "bjurstrøm"). The first-name rule
+(round v16, likewise switched on by the meta): a lexicon first name left in lower case right before
+a restored name is capitalised ("stein Erik" → "Stein Erik").
 
 It applies only to texts that have no capital letter at all (:func:`is_uncased`), so a cased
 transcript is left exactly as it is. Only the case of letters changes, never the length, so
@@ -83,6 +85,12 @@ UNKNOWN_RULES = (UNKNOWN_WORDS, UNKNOWN_WORDS_ENDINGS)
 UNKNOWN_MIN_LENGTH = 4
 
 
+def first_names_rule_of(nlp) -> bool:
+    """Whether the pipeline's meta asks for the first-name rule (round v16)."""
+    truecase = (nlp.meta.get("qualcode") or {}).get("truecase")
+    return bool(truecase.get("first_names_before_names")) if isinstance(truecase, dict) else False
+
+
 def unknown_rule_of(nlp) -> str | None:
     """The unknown-word rule the pipeline's meta asks for (one of :data:`UNKNOWN_RULES`), or None."""
     truecase = (nlp.meta.get("qualcode") or {}).get("truecase")
@@ -96,13 +104,16 @@ class Truecaser:
     ``unknown_rule`` (default: as the pipeline's meta says, :func:`unknown_rule_of`; True means
     :data:`UNKNOWN_WORDS`, False none) capitalises words that are neither in the training text nor
     ordinary Bokmål words or compounds; with :data:`UNKNOWN_WORDS_ENDINGS` a compound that ends
-    like a Norwegian name counts as a name too.
+    like a Norwegian name counts as a name too. ``first_names`` (default: as the meta says,
+    :func:`first_names_rule_of`) capitalises a lexicon first name right before a restored name.
     """
 
-    def __init__(self, nlp, *, surname_rule: bool = True, unknown_rule: bool | str | None = None) -> None:
+    def __init__(self, nlp, *, surname_rule: bool = True, unknown_rule: bool | str | None = None,
+                 first_names: bool | None = None) -> None:
         from ..errors import ModelError
 
         self.surname_rule = surname_rule
+        self.first_names = first_names_rule_of(nlp) if first_names is None else first_names
         if unknown_rule is None:
             unknown_rule = unknown_rule_of(nlp)
         elif unknown_rule is True:
@@ -121,6 +132,7 @@ class Truecaser:
         columns = list((nlp.meta.get("qualcode", {}).get("lexicon") or {}).get("features") or [])
         self.name_columns = [columns.index(c) for c in NAME_COLUMNS if c in columns]
         self.person_columns = [columns.index(c) for c in NAME_COLUMNS[:4] if c in columns]
+        self.first_name_columns = [columns.index(c) for c in NAME_COLUMNS[:2] if c in columns]
         self.common_columns = [columns.index("common_word")] if "common_word" in columns else []
 
     @property
@@ -183,7 +195,21 @@ class Truecaser:
             if form and len(form) == m.end() - m.start() and form.lower() == word:
                 chars[m.start():m.end()] = form
             after_name = m.end() if form and form[:1].isupper() and self._is(word, self.person_columns) else -1
+        if self.first_names:
+            self._first_names_before_names(chars)
         return "".join(chars)
+
+    def _first_names_before_names(self, chars: list[str]) -> None:
+        """Round v16: capitalise, in place, a lower-case word the lexicon marks as a first name
+        when one space and a capitalised word follow ("stein Erik" → "Stein Erik"); right to left,
+        so that a run of first names before a name is capitalised whole."""
+        text = "".join(chars)
+        words = list(_WORD.finditer(text))
+        for a, b in zip(reversed(words[:-1]), reversed(words[1:])):
+            first = chars[a.start()]
+            if (first.islower() and chars[b.start()].isupper() and text[a.end():b.start()] == " "
+                    and len(first.upper()) == 1 and self._is(a.group().lower(), self.first_name_columns)):
+                chars[a.start()] = first.upper()
 
 
 class _Parts:

@@ -167,3 +167,39 @@ def test_the_endings_variant_reads_name_like_compounds_as_names() -> None:
     assert Truecaser(nlp).unknown_rule == "ordbank-compounds-endings"
     with pytest.raises(ModelError, match="unknown truecasing rule"):
         Truecaser(nlp, unknown_rule="guess")
+
+
+def test_the_first_name_rule_capitalises_a_first_name_before_a_restored_name() -> None:
+    from qualcode.nlp.truecase import first_names_rule_of
+
+    nlp = _pipeline()
+    nlp.meta["qualcode"]["truecase"] = {"unknown_words": "ordbank-compounds"}
+    text = "vi møtte mai borten i tromsø."  # "mai" is a first name and a month; the training text has "i mai"
+    assert Truecaser(nlp)(text) == "vi møtte mai Borten i Tromsø."  # off unless the meta asks for it
+    assert not first_names_rule_of(nlp)
+    nlp.meta["qualcode"]["truecase"]["first_names_before_names"] = True
+    assert first_names_rule_of(nlp) and Truecaser(nlp).first_names
+    assert Truecaser(nlp)(text) == "vi møtte Mai Borten i Tromsø."
+    assert Truecaser(nlp)("mai mai borten.") == "Mai Mai Borten."  # right to left: a run of first names
+    assert Truecaser(nlp)("bor tromsø, mai  borten.") == "bor Tromsø, mai  Borten."  # not a first name; two spaces
+    assert Truecaser(nlp)("i mai og i tromsø.") == "i mai og i Tromsø."  # no name follows
+    assert Truecaser(nlp, first_names=False)(text) == "vi møtte mai Borten i Tromsø."
+    assert Truecaser(nlp)("Vi møtte mai Borten.") == "Vi møtte mai Borten."  # cased text: untouched
+
+
+def test_a_recipe_turns_the_first_name_rule_on_in_the_meta(tmp_path: Path) -> None:
+    import pytest
+
+    from qualcode.errors import ModelError
+    from qualcode.nlp.train import _with_truecase_rules
+
+    config = tmp_path / "ner_fn.cfg"
+    config.write_text(V3.read_text(encoding="utf-8").replace(
+        "lexicon = true", "lexicon = true\ntruecase = true\ntruecase_first_names_before_names = true"),
+        encoding="utf-8")
+    assert _with_truecase_rules({"forms": 3, "first_names_before_names": False}, config) == {
+        "forms": 3, "first_names_before_names": True}
+    assert _with_truecase_rules({"forms": 3, "first_names_before_names": True}, V3) == {"forms": 3}
+    config.write_text(config.read_text(encoding="utf-8").replace("names = true", 'names = "yes"'), encoding="utf-8")
+    with pytest.raises(ModelError, match="must be true or false"):
+        _with_truecase_rules({}, config)
