@@ -41,6 +41,7 @@ class SplitReport:
     ndt_in_dev_or_test: int
     entities: dict[str, dict[str, int]]
     paths: dict[str, str]
+    nynorsk_sentences: int = 0  # extra training sentences from ud/nno (recipes with extra_nynorsk)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -100,6 +101,16 @@ def split_ndt(ndt_files: Iterable[Path], held_out: Iterable[Sentence]) -> tuple[
     return train, total, removed
 
 
+def nynorsk_sentences(norne_dir: Path | str) -> list[Sentence]:
+    """Every sentence of NorNE's UD Nynorsk files (``ud/nno/*.conllu``): extra training text for a
+    Bokmål recipe with ``[qualcode] extra_nynorsk`` (round v17 in docs/nlp.md). Names, places and
+    organisations are written alike in both standards; the Bokmål test split is not touched."""
+    files = sorted((Path(norne_dir) / "ud" / "nno").glob("*.conllu"))
+    if not files:
+        raise ModelError(f"{norne_dir}: no ud/nno/*.conllu files for a recipe with extra_nynorsk")
+    return [sent for path in files for sent in read_conllu(path)]
+
+
 def train_sentences(norne_dir: Path | str, lang: str = "nob") -> list[Sentence]:
     """The training split: NDT sentences not in UD dev or test."""
     files = find_norne(norne_dir, lang)
@@ -115,21 +126,24 @@ def _entity_counts(sentences: Iterable[Sentence]) -> dict[str, int]:
 
 
 def convert_norne(norne_dir: Path | str, out_dir: Path | str, *, lang: str = "nob",
-                  train_n_sents: int = 10, train_dev: bool = False) -> SplitReport:
+                  train_n_sents: int = 10, train_dev: bool = False, nynorsk: bool = False) -> SplitReport:
     """Write ``train.spacy``, ``dev.spacy``, ``test.spacy`` and ``test_lower.spacy`` to out_dir,
-    and with ``train_dev`` also ``train_dev.spacy`` (train + dev, for recipes with ``train_on_dev``)."""
+    and with ``train_dev`` also ``train_dev.spacy`` (train + dev, for recipes with ``train_on_dev``).
+    With ``nynorsk`` the UD Nynorsk sentences join ``train_dev`` (or ``train`` without
+    ``train_dev``); the companion's ``train`` stays Bokmål when both are written."""
     files = find_norne(norne_dir, lang)
     dev = read_conllu(files.dev)
     test = read_conllu(files.test)
     train, total, removed = split_ndt(files.ndt, dev + test)
     if not train:
         raise ModelError(f"{norne_dir}: no NDT sentences left for training after removing dev/test")
+    extra = nynorsk_sentences(norne_dir) if nynorsk else []
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     vocab = spacy.blank("nb").vocab
     outputs = {
-        "train": sentences_to_docs(vocab, train, n_sents=train_n_sents),
-        **({"train_dev": sentences_to_docs(vocab, train + dev, n_sents=train_n_sents)} if train_dev else {}),
+        "train": sentences_to_docs(vocab, train + ([] if train_dev else extra), n_sents=train_n_sents),
+        **({"train_dev": sentences_to_docs(vocab, train + dev + extra, n_sents=train_n_sents)} if train_dev else {}),
         "dev": sentences_to_docs(vocab, dev),
         "test": sentences_to_docs(vocab, test),
         "test_lower": sentences_to_docs(vocab, test, lower=True),
@@ -142,6 +156,6 @@ def convert_norne(norne_dir: Path | str, out_dir: Path | str, *, lang: str = "no
         paths[name] = str(path)
     report = SplitReport(len(train), len(dev), len(test), total, removed,
                          {"train": _entity_counts(train), "dev": _entity_counts(dev), "test": _entity_counts(test)},
-                         paths)
+                         paths, len(extra))
     (out / "split.json").write_text(json.dumps(report.as_dict(), indent=2), encoding="utf-8")
     return report

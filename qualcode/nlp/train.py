@@ -98,7 +98,7 @@ def train_model(norne_dir: Path | str, out_dir: Path | str, *, work_dir: Path | 
     _with_truecase_rules({}, config_path)
     check_out_dir(out_dir, work, work / "run", work / "run_uncased")
     on_dev = bool(section.get("train_on_dev"))
-    split = convert_norne(norne_dir, corpus_dir, train_dev=on_dev).as_dict()
+    split = convert_norne(norne_dir, corpus_dir, train_dev=on_dev, nynorsk=bool(section.get("extra_nynorsk"))).as_dict()
     started = time.perf_counter()
     run_dir, lexicon_info = train_network(config_path, corpus_dir / ("train_dev.spacy" if on_dev else "train.spacy"),
                                           corpus_dir / "dev.spacy", work, overrides=overrides)
