@@ -122,6 +122,9 @@ def score(args: argparse.Namespace) -> None:
                               **({"lower_per_r_max_mean_drop": AS_TYPED_PER_R_DROP} if args.rule in ("v15", "v17") else {})},
                      "folds": {}}
     dev_docs = documents_sharing(args.norne, "dev")
+    reused = {(fold, name): fig for path in args.reuse or []
+              for fold, row in json.loads(Path(path).read_text(encoding="utf-8"))["folds"].items()
+              for name, fig in row["recipes"].items()}
     for fold_dir in sorted(work.glob("fold*")):
         fold = int(fold_dir.name[4:])
         info = json.loads((fold_dir / "corpus" / "fold.json").read_text())
@@ -131,6 +134,11 @@ def score(args: argparse.Namespace) -> None:
         row = {"split": info, "recipes": {}}
         for run in sorted(p for p in fold_dir.iterdir() if (p / "recipe.json").is_file()):  # finished runs
             recipe = json.loads((run / "recipe.json").read_text())
+            earlier = reused.get((str(fold), run.name))
+            if earlier and earlier.get("model") == recipe.get("model"):  # scored before: same model, same figures
+                row["recipes"][run.name] = earlier
+                print(fold, run.name, "figures reused from --reuse", flush=True)
+                continue
             version = config_section(_config(recipe["config"])).get("lexicon") if args.rule != "v10" else None
             row["recipes"][run.name] = {**recipe, **figures(Path(recipe.get("model", run / "run" / "model-best")),
                                                             train_sents, held_sents, without_dev,
@@ -217,6 +225,9 @@ def main(argv: list[str] | None = None) -> None:
     s = sub.add_parser("score")
     s.add_argument("--baseline", required=True)
     s.add_argument("--out", default=str(OUT))
+    s.add_argument("--reuse", nargs="*", metavar="RESULTS_JSON",
+                   help="figures of runs scored before (same fold, name and model folder) are taken from "
+                        "these result files instead of scoring the model again (scoring is deterministic)")
     s.add_argument("--rule", choices=("v10", "v12", "v13", "v14", "v15", "v17"), default="v10",
                    help="v12 adds the truecased-reading PER recall guard; v13 judges truecasing rules "
                         "on the baseline's fold models; v14 guards the reading with the unknown-word "
