@@ -23,7 +23,7 @@ def machine_facts() -> dict:
     """What a speed or training figure depends on: CPU, BLAS kernel, library versions.
 
     OpenBLAS picks its kernels by CPU at run time (``DYNAMIC_ARCH``), so the same recipe trains to
-    different weights on another CPU family (round v12 in ``docs/nlp.md``)."""
+    different weights on another CPU family (round v12 in ``docs/nlp-rounds.md``)."""
     import os
     import platform
 

@@ -2,7 +2,7 @@
 
     OMP_NUM_THREADS=1 .venv/bin/python benchmarks/nlp_candidates.py NAME=MODEL_DIR [NAME=MODEL_DIR ...]
 
-The rule (docs/nlp.md; v2's rule, revised for v3d/v3e before they finished and before any v3
+The rule (docs/nlp-rounds.md; v2's rule, revised for v3d/v3e before they finished and before any v3
 test figure was computed): on the UD dev split a candidate must be no worse than the shipped
 model (micro F and unseen-mention recall at most 0.5 below, lower-cased PER recall not below,
 at least 95 % of its words per CPU-second) and clearly better on one (micro F +1.0,

@@ -1,4 +1,4 @@
-"""Recipes compared on held-out training documents (round v10, docs/nlp.md).
+"""Recipes compared on held-out training documents (round v10, docs/nlp-rounds.md).
 
     # train one recipe on one fold (the other folds; best model chosen on UD dev as always)
     OMP_NUM_THREADS=1 .venv/bin/python benchmarks/nlp_folds.py train --fold 0 --work /tmp/folds NAME=CONFIG
@@ -186,7 +186,7 @@ def _mean_gain(rows: list[dict], new: str, old: str) -> float:
 
 
 def rule_verdicts(folds: dict, recipe: str) -> dict:
-    """Round v13: truecasing rules compared on one recipe's fold models (docs/nlp.md). The shipped
+    """Round v13: truecasing rules compared on one recipe's fold models (docs/nlp-rounds.md). The shipped
     unknown-word rule against no rule (round v12's bars), and the name-endings variant against it."""
     rows = [row["recipes"][recipe] for row in folds.values() if recipe in row["recipes"]]
     if not rows:
@@ -232,7 +232,7 @@ def main(argv: list[str] | None = None) -> None:
                    help="v12 adds the truecased-reading PER recall guard; v13 judges truecasing rules "
                         "on the baseline's fold models; v14 guards the reading with the unknown-word "
                         "rule; v15 adds the as-typed lower-case PER recall guard; v17 is v15's rule over "
-                        "all the folds in --work (docs/nlp.md, rounds v12-v17)")
+                        "all the folds in --work (docs/nlp-rounds.md, rounds v12-v17)")
     for p in (t, s):
         p.add_argument("--work", required=True)
         p.add_argument("--norne", default=str(DEFAULT_NORNE))

@@ -103,7 +103,7 @@ def split_ndt(ndt_files: Iterable[Path], held_out: Iterable[Sentence]) -> tuple[
 
 def nynorsk_sentences(norne_dir: Path | str) -> list[Sentence]:
     """Every sentence of NorNE's UD Nynorsk files (``ud/nno/*.conllu``): extra training text for a
-    Bokmål recipe with ``[qualcode] extra_nynorsk`` (round v17 in docs/nlp.md). Names, places and
+    Bokmål recipe with ``[qualcode] extra_nynorsk`` (round v17 in docs/nlp-rounds.md). Names, places and
     organisations are written alike in both standards; the Bokmål test split is not touched."""
     files = sorted((Path(norne_dir) / "ud" / "nno").glob("*.conllu"))
     if not files:

@@ -1,7 +1,7 @@
 """Held-out training documents: a selection split with the UD test split's share of new names.
 
 Half of the UD dev split's mentions are names the training split has (a third of test's), so a
-lexicon that helps with new names moves dev F little and test F a lot (docs/nlp.md, rounds
+lexicon that helps with new names moves dev F little and test F a lot (docs/nlp-rounds.md, rounds
 v8–v10). Folding the *training* split by document gives held-out text whose names are as new as
 test's, without looking at test: a recipe is trained on the other folds (still stopped on UD
 dev) and scored on the held-out one.

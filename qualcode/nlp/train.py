@@ -266,7 +266,7 @@ def rewrite_meta(model_dir: Path | str, *, norne_dir: Path | str, config_path: P
 
 def _with_truecase_rules(truecase: dict[str, Any], config_path: Path | str) -> dict[str, Any]:
     """The meta's truecasing entry with the recipe's truecasing rules: the unknown-word rule
-    (``truecase_unknown_words``, round v12 in docs/nlp.md) and the first-name rule
+    (``truecase_unknown_words``, round v12 in docs/nlp-rounds.md) and the first-name rule
     (``truecase_first_names_before_names``, round v16); without them if the recipe has none."""
     from .truecase import UNKNOWN_RULES
 

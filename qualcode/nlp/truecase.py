@@ -249,7 +249,7 @@ def pipe(nlp, texts: Iterable[str], *, truecase: bool = True, union: bool = True
     ``nlp.pipe`` stream twice (as typed, then truecased) and the entities of both readings are
     kept. With the companion, the pipeline reads only the truecased text and the companion reads
     the text as typed; their entities are merged, the companion's label winning on equal spans
-    (round v7 in ``docs/nlp.md``). Batching and ``n_process`` work as usual. Without a truecasing
+    (round v7 in ``docs/nlp-rounds.md``). Batching and ``n_process`` work as usual. Without a truecasing
     table and a companion (or with ``truecase=False``) this is plain ``nlp.pipe``.
 
     For comparisons (``benchmarks/``): ``union=False`` keeps only the truecased reading,

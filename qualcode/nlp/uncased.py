@@ -2,7 +2,7 @@
 
 The shipped NER network reads capital letters as its strongest evidence of a name; trained to
 read cased and uncased text at once, it loses cased accuracy with every step towards uncased
-text (rounds v2–v6 in ``docs/nlp.md``). The companion is a second, compact NER network trained
+text (rounds v2–v6 in ``docs/nlp-rounds.md``). The companion is a second, compact NER network trained
 and validated on fully lower-cased NorNE only (recipe ``configs/ner_v7y.cfg``). It lives in the
 shipped pipeline as the disabled component ``ner_uncased`` with its own copy of its tok2vec, so
 it never runs on cased text and ``nlp.pipe`` is unchanged; :func:`qualcode.nlp.truecase.pipe`

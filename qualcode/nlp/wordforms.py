@@ -6,7 +6,7 @@ such a reason, but Norwegian writes compounds as one word ("ruspolitikken", "pak
 and no word list holds them all. :func:`is_compound` accepts a word that splits into known parts,
 with the linking letters *s* and *e* ("arbeid-s-plass"), so "ruspolitikken" is ordinary and
 "borten", "bjurstrøm" or "stoltenberg" are not (surnames made of words, such as "sponheim" or
-"lundteigen", pass as compounds and stay in lower case). Rounds v12 and v13 in ``docs/nlp.md``
+"lundteigen", pass as compounds and stay in lower case). Rounds v12 and v13 in ``docs/nlp-rounds.md``
 have the figures.
 
 The ordinary forms are every lower-case one-word form of Norsk Ordbank (Språkbanken, CC BY 4.0,
